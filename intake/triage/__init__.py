@@ -1,0 +1,30 @@
+"""The triage engine: plain Python, no Django, imports nothing else of the project.
+
+It reads a pre-visit history (`clinical/intake-history.schema.json`), applies the rules of
+`clinical/triage-spec.md` and returns where the case should go, with the rule behind each output.
+"""
+
+from intake.triage.advice import ADVICE, Advice
+from intake.triage.dispositions import DISPOSITIONS, Disposition
+from intake.triage.engine import Reason, TriageResult, result_to_json, triage
+from intake.triage.history import History
+from intake.triage.rules import CONSIDER_LABELS, RED_FLAG_LABELS, RULES_VERSION
+from intake.triage.schema import HistoryError, in_schema_order, validate_history
+
+__all__ = [
+    "ADVICE",
+    "CONSIDER_LABELS",
+    "DISPOSITIONS",
+    "RED_FLAG_LABELS",
+    "RULES_VERSION",
+    "Advice",
+    "Disposition",
+    "History",
+    "HistoryError",
+    "Reason",
+    "TriageResult",
+    "in_schema_order",
+    "result_to_json",
+    "triage",
+    "validate_history",
+]
