@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from intake.demo import demo_patients_seed, demo_staff_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo staff and patients (DEBUG only; safe to run again)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo data has known passwords: it is only loaded when DEBUG is true."
+            )
+        logins = demo_staff_seed()
+        added = demo_patients_seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (DEBUG only):"))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<14} {login.username:<11} {login.password}")
+        self.stdout.write(f"Demo patients added: {added} (existing ones are left as they are).")

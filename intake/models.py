@@ -1,0 +1,202 @@
+"""Patients, their pre-visit intakes, the links that reach them, triage results and the audit log.
+
+State changes live in intake/services.py; these classes hold data and the constraints that keep it
+consistent.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Patient(models.Model):
+    mrn = models.CharField("clinic number (MRN)", max_length=32, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "date_of_birth"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.mrn})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Intake(models.Model):
+    """One pre-visit history for one visit: drafted step by step, then submitted once."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Not sent"
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    visit_date = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED)
+    # Answers saved step by step while the patient fills the form, in the history's shape.
+    answers = models.JSONField(default=dict, blank=True)
+    steps_completed = models.JSONField(default=list, blank=True)
+    # The submitted history, validated against intake-history.schema.json; locked once set.
+    history = models.JSONField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    current_triage = models.ForeignKey(
+        "TriageRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied from current_triage so the review queue sorts 100,000 rows on one index.
+    triage_priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    triage_disposition = models.CharField(max_length=32, blank=True)
+    # Copied from review.reviewed_at by referrals.services.review (null: awaiting review), so the
+    # queue's "awaiting review" page and count read one small partial index, not an anti-join.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "triage_priority", "submitted_at"]),
+            models.Index(fields=["visit_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake {self.pk} for {self.patient} on {self.visit_date}"
+
+
+class Invitation(models.Model):
+    """A link to one intake. Only the SHA-256 of its token is stored; a new link revokes the old."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SLIP = "slip", "Printed slip"
+        COPY = "copy", "Copied link"
+        TABLET = "tablet", "Clinic tablet"
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_via = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A new link revokes the old one: at most one link per intake can be live, even when
+            # two desks hand out a link at the same moment.
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_unrevoked_invitation_per_intake",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} for intake {self.intake_id}"
+
+
+class TriageRecord(models.Model):
+    """One run of the triage engine over an intake's history. Never updated: re-triage adds one."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="triage_records")
+    rules_version = models.CharField(max_length=16)
+    disposition = models.CharField(max_length=32)
+    actions = models.JSONField(default=list)
+    red_flags = models.JSONField(default=list)
+    advice = models.JSONField(default=list)
+    consider = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Triage v{self.rules_version} of intake {self.intake_id}: {self.disposition}"
+
+
+class StaffProfile(models.Model):
+    """What a signed letter says about the clinician who signed it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+    registration_number = models.CharField(max_length=50, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit row through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit trail is evidence: rows are added, never changed or removed (bulk_update goes
+    through update() and is refused with it)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditTrailIsAppendOnly("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, from where. Append-only: see AuditEventQuerySet."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    intake = models.ForeignKey(
+        Intake, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["intake", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    # Guards, not logic: a saved row is never written again, and a single row is not deleted
+    # either (Model.delete bypasses the queryset).
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")

@@ -1,0 +1,135 @@
+"""Reads for the front desk and the patient's pages. The desk sees states, never answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from intake.models import Intake, Invitation, Patient
+from intake.questions import STEPS
+
+
+@dataclass(frozen=True)
+class DeskState:
+    code: str  # not_sent | sent | opened | in_progress | submitted | expired | revoked
+    label: str
+    detail: str = ""  # "3 of 9 steps" while in progress
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap colour of the state's badge (the label always says it in words)."""
+        return {
+            "not_sent": "secondary",
+            "sent": "info",
+            "opened": "primary",
+            "in_progress": "warning",
+            "submitted": "success",
+            "expired": "dark",
+            "revoked": "danger",
+        }[self.code]
+
+
+def _progress(intake: Intake) -> str:
+    return f"{len(intake.steps_completed)} of {len(STEPS)} steps"
+
+
+def intake_desk_state(intake: Intake, latest: Invitation | None, *, now: dt.datetime) -> DeskState:
+    """Where the intake stands, for the desk. A submitted history wins; otherwise the newest
+    link decides: revoked, expired, not yet handed over, or how far the patient got."""
+    if intake.status == Intake.Status.SUBMITTED:
+        return DeskState("submitted", "Submitted")
+    progress = _progress(intake) if intake.status == Intake.Status.IN_PROGRESS else ""
+    if latest is None:
+        return DeskState("not_sent", "Not sent", progress)
+    if latest.revoked_at is not None:
+        return DeskState("revoked", "Link revoked", progress)
+    if latest.expires_at <= now:
+        return DeskState("expired", "Link expired", progress)
+    if intake.status == Intake.Status.IN_PROGRESS:
+        return DeskState("in_progress", "In progress", progress)
+    if intake.status == Intake.Status.OPENED or latest.opened_at is not None:
+        return DeskState("opened", "Opened")
+    if latest.sent_at is None:
+        return DeskState("not_sent", "Not sent")
+    return DeskState("sent", f"Sent ({latest.get_sent_via_display().lower()})")
+
+
+@dataclass(frozen=True)
+class DeskVisit:
+    intake: Intake
+    patient: Patient
+    state: DeskState
+    link: Invitation | None
+
+
+def _with_latest_link(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
+    return queryset.select_related("patient").prefetch_related(
+        Prefetch(
+            "invitations",
+            queryset=Invitation.objects.order_by("-created_at", "-id"),
+            to_attr="links_newest_first",
+        )
+    )
+
+
+def _desk_visit(intake: Intake, *, now: dt.datetime) -> DeskVisit:
+    links = getattr(intake, "links_newest_first", None)
+    if links is None:
+        links = list(intake.invitations.order_by("-created_at", "-id")[:1])
+    latest = links[0] if links else None
+    return DeskVisit(intake, intake.patient, intake_desk_state(intake, latest, now=now), latest)
+
+
+def _patient_filter(query: str) -> Q:
+    """Name words, a clinic number, or a date of birth (2026-05-17, 17/05/2026 or 17.05.2026)."""
+    query = query.strip()
+    born = _parse_date(query)
+    if born is not None:
+        return Q(date_of_birth=born)
+    match = Q(mrn__iexact=query.replace(" ", ""))
+    words = Q()
+    for word in query.split():
+        words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return match | words
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def desk_visits(
+    *, today: dt.date, now: dt.datetime, query: str = "", limit: int = 200
+) -> list[DeskVisit]:
+    """Today's and upcoming visits, soonest first, optionally for patients matching `query`."""
+    queryset = Intake.objects.filter(visit_date__gte=today)
+    if query.strip():
+        queryset = queryset.filter(patient__in=Patient.objects.filter(_patient_filter(query)))
+    queryset = _with_latest_link(queryset).order_by(
+        "visit_date", "patient__last_name", "patient__first_name", "pk"
+    )
+    return [_desk_visit(intake, now=now) for intake in queryset[:limit]]
+
+
+def patient_search(*, query: str, limit: int = 50) -> list[Patient]:
+    if not query.strip():
+        return []
+    return list(Patient.objects.filter(_patient_filter(query)).order_by("last_name")[:limit])
+
+
+def patient_visits(*, patient: Patient, now: dt.datetime) -> list[DeskVisit]:
+    """All of a patient's visits, newest first, with their states."""
+    queryset = _with_latest_link(Intake.objects.filter(patient=patient)).order_by(
+        "-visit_date", "-pk"
+    )
+    return [_desk_visit(intake, now=now) for intake in queryset]
+
+
+def intake_with_state(*, intake: Intake, now: dt.datetime) -> DeskVisit:
+    return _desk_visit(intake, now=now)

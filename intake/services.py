@@ -1,0 +1,478 @@
+"""State changes of patients, intakes and invitations. Views, commands and tasks call these."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import smtplib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from intake import triage as engine
+from intake.answers import answers_from_history, answers_merge, history_from_answers
+from intake.audit import audit_record
+from intake.models import Intake, Invitation, Patient, TriageRecord
+from intake.questions import STEP_SLUGS, Step
+from intake.tokens import token_hash, token_is_well_formed, token_new
+
+_PRIORITY = {d.code: d.priority for d in engine.DISPOSITIONS}
+
+
+@transaction.atomic
+def intake_triage_record(*, intake: Intake, history: Mapping | None = None) -> TriageRecord:
+    """Run the triage engine on the intake's history and store the result as a new record.
+
+    Earlier records are kept (re-triage never overwrites); the intake points at the newest and
+    carries its priority so the review queue can sort on one index.
+    """
+    result = engine.triage(history if history is not None else intake.history)
+    data = result.to_dict()
+    record = TriageRecord.objects.create(
+        intake=intake,
+        rules_version=data["rules_version"],
+        disposition=data["disposition"],
+        actions=data["actions"],
+        red_flags=data["red_flags"],
+        advice=data["advice"],
+        consider=data["consider"],
+        reasons=data["reasons"],
+    )
+    Intake.objects.filter(pk=intake.pk).update(
+        current_triage=record,
+        triage_priority=_PRIORITY[record.disposition],
+        triage_disposition=record.disposition,
+    )
+    intake.current_triage = record
+    intake.triage_priority = _PRIORITY[record.disposition]
+    intake.triage_disposition = record.disposition
+    return record
+
+
+# Audit actions written by this app (the case page shows them by name; see intake.audit).
+class IntakeAuditAction:
+    PATIENT_REGISTERED = "patient.registered"
+    VISIT_CREATED = "intake.created"
+    LINK_CREATED = "invitation.created"
+    LINK_REVOKED = "invitation.revoked"
+    LINK_EMAIL_FAILED = "invitation.email_failed"
+    TABLET_STARTED = "invitation.tablet"
+    SUBMITTED = "intake.submitted"
+    REOPENED = "intake.reopened"
+    IMPORTED = "intake.imported"
+
+
+class DuplicatePatient(Exception):
+    """Registering would make a second record for a patient the clinic already has."""
+
+    def __init__(self, message: str, *, field: str, existing: Patient) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.existing = existing
+
+
+class IntakeLocked(Exception):
+    """The intake was submitted: its answers can no longer change."""
+
+
+class IntakeIncomplete(Exception):
+    """Submit was asked for before every step was answered."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"Steps not answered yet: {', '.join(missing)}")
+        self.missing = missing
+
+
+_OPEN_STATUSES = (
+    Intake.Status.CREATED,
+    Intake.Status.SENT,
+    Intake.Status.OPENED,
+    Intake.Status.IN_PROGRESS,
+)
+
+
+# Patients -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def patient_register(
+    *,
+    mrn: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    email: str = "",
+    mobile: str = "",
+    created_by: AbstractBaseUser | None,
+    same_name_and_birth_confirmed: bool = False,
+) -> Patient:
+    """Create a patient record, refusing a second record for the same clinic number, and for the
+    same name and date of birth unless the desk has confirmed it is a different person."""
+    existing = Patient.objects.filter(mrn__iexact=mrn).first()
+    if existing is not None:
+        raise DuplicatePatient(
+            f"Clinic number {mrn} already belongs to {existing.full_name}.",
+            field="mrn",
+            existing=existing,
+        )
+    if not same_name_and_birth_confirmed:
+        twin = patient_same_person(
+            first_name=first_name, last_name=last_name, date_of_birth=date_of_birth
+        )
+        if twin is not None:
+            raise DuplicatePatient(
+                f"{twin.full_name}, born {twin.date_of_birth:%d/%m/%Y}, is already registered "
+                f"(clinic number {twin.mrn}). Use that record, or confirm this is a different "
+                "person.",
+                field="same_person_checked",
+                existing=twin,
+            )
+    try:
+        with transaction.atomic():
+            patient = Patient.objects.create(
+                mrn=mrn,
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=date_of_birth,
+                email=email,
+                mobile=mobile,
+                created_by=created_by,
+            )
+    except IntegrityError as error:  # another desk registered the same number a moment ago
+        existing = Patient.objects.get(mrn=mrn)
+        raise DuplicatePatient(
+            f"Clinic number {mrn} already belongs to {existing.full_name}.",
+            field="mrn",
+            existing=existing,
+        ) from error
+    audit_record(actor=created_by, action=IntakeAuditAction.PATIENT_REGISTERED, obj=patient)
+    return patient
+
+
+def patient_same_person(
+    *, first_name: str, last_name: str, date_of_birth: dt.date
+) -> Patient | None:
+    return Patient.objects.filter(
+        first_name__iexact=first_name, last_name__iexact=last_name, date_of_birth=date_of_birth
+    ).first()
+
+
+# Visits and links -----------------------------------------------------------------------------
+
+
+def intake_create(
+    *, patient: Patient, visit_date: dt.date, created_by: AbstractBaseUser | None
+) -> Intake:
+    """A pre-visit history for one visit, not yet sent to the patient."""
+    intake = Intake.objects.create(patient=patient, visit_date=visit_date, created_by=created_by)
+    audit_record(
+        actor=created_by,
+        action=IntakeAuditAction.VISIT_CREATED,
+        intake=intake,
+        obj=intake,
+        detail=f"Visit on {visit_date:%Y-%m-%d}",
+    )
+    return intake
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link just made. The token exists only here: the database keeps its hash."""
+
+    invitation: Invitation
+    token: str
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + reverse("intake:patient_link", args=[self.token])
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    intake: Intake,
+    channel: str,
+    created_by: AbstractBaseUser | None,
+    now: dt.datetime,
+    mark_sent: bool = True,
+) -> NewLink:
+    """Make a new link for the intake, revoking any earlier one, valid for
+    INVITATION_VALID_DAYS. `mark_sent` records it as handed over (the e-mail path marks it only
+    once the mail has gone)."""
+    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    if locked.status == Intake.Status.SUBMITTED:
+        raise IntakeLocked("The history was submitted; reopen it before sending a new link.")
+    Invitation.objects.filter(intake=locked, revoked_at__isnull=True).update(revoked_at=now)
+    token = token_new()
+    invitation = Invitation.objects.create(
+        intake=locked,
+        token_hash=token_hash(token),
+        created_by=created_by,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit_record(
+        actor=created_by,
+        action=IntakeAuditAction.LINK_CREATED,
+        intake=locked,
+        obj=invitation,
+        detail=f"Channel: {channel}",
+    )
+    if mark_sent:
+        invitation_mark_sent(invitation=invitation, channel=channel, now=now)
+    return NewLink(invitation=invitation, token=token)
+
+
+def invitation_mark_sent(*, invitation: Invitation, channel: str, now: dt.datetime) -> None:
+    """Record that the link reached the patient; a link not yet sent moves the intake to sent."""
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, sent_via=channel)
+    invitation.sent_at, invitation.sent_via = now, channel
+    Intake.objects.filter(pk=invitation.intake_id, status=Intake.Status.CREATED).update(
+        status=Intake.Status.SENT
+    )
+
+
+def invitation_send_email(
+    *, intake: Intake, created_by: AbstractBaseUser | None, now: dt.datetime
+) -> NewLink:
+    """Make a new link and e-mail it to the patient. The e-mail names the clinic and carries the
+    link, nothing clinical. On a mail failure the link stays unsent and the error is raised."""
+    patient = intake.patient
+    if not patient.email:
+        raise ValueError("The patient has no e-mail address.")
+    link = invitation_create(
+        intake=intake,
+        channel=Invitation.Channel.EMAIL,
+        created_by=created_by,
+        now=now,
+        mark_sent=False,
+    )
+    context = {
+        "first_name": patient.first_name,
+        "url": link.url,
+        "expires_at": link.invitation.expires_at,
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "clinic_address": settings.CLINIC_ADDRESS,
+    }
+    subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[patient.email],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        audit_record(
+            actor=created_by,
+            action=IntakeAuditAction.LINK_EMAIL_FAILED,
+            intake=intake,
+            obj=link.invitation,
+        )
+        raise
+    invitation_mark_sent(invitation=link.invitation, channel=Invitation.Channel.EMAIL, now=now)
+    return link
+
+
+def invitation_revoke(*, intake: Intake, actor: AbstractBaseUser | None, now: dt.datetime) -> int:
+    """Stop the intake's live link from working. Returns how many links were revoked (0 or 1)."""
+    revoked = Invitation.objects.filter(intake=intake, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    if revoked:
+        audit_record(actor=actor, action=IntakeAuditAction.LINK_REVOKED, intake=intake)
+    return revoked
+
+
+def invitation_redeem(*, token: str, now: dt.datetime) -> Invitation | None:
+    """The live invitation for a token from a link, recorded as opened; None for a token that is
+    malformed, unknown, revoked or expired (the caller must not tell these apart)."""
+    if not token_is_well_formed(token):
+        return None
+    invitation = (
+        Invitation.objects.select_related("intake")
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if invitation is None:
+        return None
+    invitation_open(invitation=invitation, now=now)
+    return invitation
+
+
+def invitation_open(*, invitation: Invitation, now: dt.datetime) -> None:
+    """The patient reached the form: the first time only, record when, and move a sent intake to
+    opened. Idempotent (conditional updates), so a second visit or a link preview changes
+    nothing more."""
+    if Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now):
+        invitation.opened_at = now
+    if invitation.sent_at is None:
+        invitation_mark_sent(invitation=invitation, channel=invitation.sent_via or "copy", now=now)
+    Intake.objects.filter(
+        pk=invitation.intake_id, status__in=(Intake.Status.CREATED, Intake.Status.SENT)
+    ).update(status=Intake.Status.OPENED)
+
+
+def invitation_is_live(invitation: Invitation, *, now: dt.datetime) -> bool:
+    return invitation.revoked_at is None and invitation.expires_at > now
+
+
+# The patient's answers ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_save_step(
+    *,
+    intake: Intake,
+    step: Step,
+    values: Mapping[str, Mapping[str, Any]],
+    complete: bool,
+) -> Intake:
+    """Save one step's answers (section -> field -> value) and whether the step is complete.
+
+    The row is locked while its answers are merged, so two tabs saving different steps do not
+    overwrite each other. Answers that would break the schema are refused (HistoryError): the
+    form should have caught them, and a stored history must always be valid.
+    """
+    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    if locked.status not in _OPEN_STATUSES:
+        raise IntakeLocked("The history was submitted.")
+    answers = answers_merge(locked.answers, step=step, values=values)
+    engine.validate_history(history_from_answers(answers))
+    completed = [slug for slug in STEP_SLUGS if slug in locked.steps_completed]
+    if complete and step.slug not in completed:
+        completed = [slug for slug in STEP_SLUGS if slug in {*completed, step.slug}]
+    if not complete and step.slug in completed:
+        completed.remove(step.slug)
+    Intake.objects.filter(pk=locked.pk).update(
+        answers=answers, steps_completed=completed, status=Intake.Status.IN_PROGRESS
+    )
+    intake.answers, intake.steps_completed = answers, completed
+    intake.status = Intake.Status.IN_PROGRESS
+    return intake
+
+
+def intake_submit(*, intake: Intake, now: dt.datetime) -> bool:
+    """Lock the history and triage it. True if this call submitted it; False if it was already
+    submitted (a second tab, a double click), which stores nothing a second time.
+
+    The history is built from the answers as they are in the row (not as this request loaded
+    them), and the status moves with a conditional UPDATE, so of two concurrent submits exactly
+    one row count is 1 and only that one triages.
+    """
+    with transaction.atomic():
+        locked = Intake.objects.select_for_update().get(pk=intake.pk)
+        if locked.status not in _OPEN_STATUSES:
+            return False
+        missing = [slug for slug in STEP_SLUGS if slug not in locked.steps_completed]
+        if missing:
+            raise IntakeIncomplete(missing)
+        history = history_from_answers(locked.answers)
+        engine.validate_history(history)
+        won = Intake.objects.filter(pk=intake.pk, status__in=_OPEN_STATUSES).update(
+            status=Intake.Status.SUBMITTED, history=history, submitted_at=now
+        )
+        if not won:
+            return False
+        intake.status, intake.history, intake.submitted_at = Intake.Status.SUBMITTED, history, now
+        intake.answers, intake.steps_completed = locked.answers, locked.steps_completed
+        intake_triage_record(intake=intake)
+        audit_record(actor=None, action=IntakeAuditAction.SUBMITTED, intake=intake, obj=intake)
+    return True
+
+
+def intake_reopen(
+    *,
+    intake: Intake,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    ip_address: str | None = None,
+) -> bool:
+    """Unlock a submitted history so the patient can change it, with the reason in the audit
+    trail. Answers and earlier triage results are kept; the history is rebuilt on the next
+    submit. False if it was not submitted."""
+    with transaction.atomic():
+        reopened = Intake.objects.filter(pk=intake.pk, status=Intake.Status.SUBMITTED).update(
+            status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None
+        )
+        if not reopened:
+            return False
+        audit_record(
+            actor=actor,
+            action=IntakeAuditAction.REOPENED,
+            intake=intake,
+            obj=intake,
+            detail=reason,
+            ip_address=ip_address,
+        )
+    intake.refresh_from_db()
+    return True
+
+
+# Histories from elsewhere, and re-triage ------------------------------------------------------
+
+
+@transaction.atomic
+def history_import(
+    *,
+    patient: Patient,
+    history: Mapping[str, Any],
+    visit_date: dt.date,
+    actor: AbstractBaseUser | None,
+    now: dt.datetime,
+) -> Intake:
+    """A submitted, triaged intake from a history given whole (a file, another system). The
+    history is stored as given once it passes the schema (HistoryError otherwise)."""
+    engine.validate_history(history)
+    stored = copy.deepcopy(dict(history))
+    intake = Intake.objects.create(
+        patient=patient,
+        visit_date=visit_date,
+        status=Intake.Status.SUBMITTED,
+        answers=answers_from_history(stored),
+        steps_completed=list(STEP_SLUGS),
+        history=stored,
+        submitted_at=now,
+        created_by=actor,
+    )
+    intake_triage_record(intake=intake)
+    audit_record(actor=actor, action=IntakeAuditAction.IMPORTED, intake=intake, obj=intake)
+    return intake
+
+
+@dataclass(frozen=True)
+class RetriageSummary:
+    intakes: int
+    changed: int
+    skipped: int
+
+
+def intakes_retriage(*, intake_ids: Iterable[int] | None = None) -> RetriageSummary:
+    """Triage submitted histories again with the current rules, adding a TriageRecord to each
+    (earlier ones stay), and count the dispositions that changed. None means every submitted
+    intake; an intake without a submitted history is skipped."""
+    queryset = Intake.objects.filter(status=Intake.Status.SUBMITTED, history__isnull=False)
+    if intake_ids is not None:
+        ids = list(intake_ids)
+        queryset = queryset.filter(pk__in=ids)
+        skipped = len(set(ids)) - queryset.count()
+    else:
+        skipped = 0
+    total = changed = 0
+    for intake in queryset.order_by("pk").iterator(chunk_size=500):
+        before = intake.triage_disposition
+        record = intake_triage_record(intake=intake)
+        total += 1
+        changed += record.disposition != before
+    return RetriageSummary(intakes=total, changed=changed, skipped=skipped)

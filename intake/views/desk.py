@@ -1,0 +1,261 @@
+"""The front desk: patients, visits, and the links that reach the patient's form.
+
+The desk sees where each form stands, never the answers or the triage.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from functools import wraps
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intake.access import front_desk_required
+from intake.audit import audit_record, client_ip
+from intake.forms import PatientForm, ReopenForm, VisitForm
+from intake.models import Intake, Invitation, Patient
+from intake.patient_session import patient_session_bind
+from intake.roles import is_clinician, is_front_desk
+from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
+from intake.services import (
+    DuplicatePatient,
+    IntakeAuditAction,
+    IntakeLocked,
+    NewLink,
+    intake_create,
+    intake_reopen,
+    invitation_create,
+    invitation_open,
+    invitation_revoke,
+    invitation_send_email,
+    patient_register,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def _staff_who_may_reopen(view: View) -> View:
+    """Front desk or clinician: either may reopen a submitted form for the patient."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (is_front_desk(request.user) or is_clinician(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_intake(pk: int) -> Intake:
+    return get_object_or_404(Intake.objects.select_related("patient"), pk=pk)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page that shows a live link in its body: never cached (its URL carries no token)."""
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+@front_desk_required
+def desk(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    now = timezone.now()
+    context = {
+        "query": query,
+        "visits": desk_visits(today=timezone.localdate(now), now=now, query=query),
+        "patients": patient_search(query=query),
+    }
+    return render(request, "intake/desk.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@front_desk_required
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("same_person_checked")
+        try:
+            patient = patient_register(
+                **data, created_by=request.user, same_name_and_birth_confirmed=confirmed
+            )
+        except DuplicatePatient as duplicate:
+            form.add_error(duplicate.field, duplicate.message)
+        else:
+            messages.success(request, f"{patient.full_name} is registered.")
+            return redirect("intake:patient", pk=patient.pk)
+    return render(request, "intake/desk_patient_new.html", {"form": form})
+
+
+@require_GET
+@front_desk_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    context = {
+        "patient": patient,
+        "visits": patient_visits(patient=patient, now=timezone.now()),
+        "visit_form": VisitForm(today=timezone.localdate()),
+    }
+    return render(request, "intake/desk_patient.html", context)
+
+
+@require_POST
+@front_desk_required
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    form = VisitForm(request.POST, today=timezone.localdate())
+    if not form.is_valid():
+        context = {
+            "patient": patient,
+            "visits": patient_visits(patient=patient, now=timezone.now()),
+            "visit_form": form,
+        }
+        return render(request, "intake/desk_patient.html", context, status=400)
+    intake_create(
+        patient=patient, visit_date=form.cleaned_data["visit_date"], created_by=request.user
+    )
+    messages.success(request, "Visit added. Now give the patient the link.")
+    return redirect("intake:patient", pk=patient.pk)
+
+
+_HAND_OVER = {
+    Invitation.Channel.EMAIL: "email",
+    Invitation.Channel.SLIP: "slip",
+    Invitation.Channel.COPY: "copy",
+}
+
+
+@require_POST
+@front_desk_required
+def link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a new link (the old one stops working) and hand it over: e-mail, slip or copy. The
+    token is shown in this response only; the database keeps its hash."""
+    intake = _get_intake(pk)
+    channel = request.POST.get("channel", "")
+    if channel not in _HAND_OVER:
+        return HttpResponse("Unknown way to send the link.", status=400)
+    now = timezone.now()
+    try:
+        if channel == Invitation.Channel.EMAIL:
+            return _send_email(request, intake)
+        link = invitation_create(intake=intake, channel=channel, created_by=request.user, now=now)
+    except IntakeLocked:
+        messages.error(request, "This form was submitted. Reopen it before sending a new link.")
+        return redirect("intake:patient", pk=intake.patient_id)
+    template = "intake/desk_slip.html" if channel == "slip" else "intake/desk_link.html"
+    return _private(render(request, template, _link_context(intake, link)))
+
+
+def _send_email(request: HttpRequest, intake: Intake) -> HttpResponse:
+    if not intake.patient.email:
+        messages.error(request, "There is no e-mail address for this patient. Add one first.")
+        return redirect("intake:patient", pk=intake.patient_id)
+    try:
+        invitation_send_email(intake=intake, created_by=request.user, now=timezone.now())
+    except (OSError, smtplib.SMTPException):
+        messages.error(request, "The e-mail could not be sent. Try again, or print a slip.")
+    else:
+        messages.success(request, f"Link e-mailed to {intake.patient.email}.")
+    return redirect("intake:patient", pk=intake.patient_id)
+
+
+def _link_context(intake: Intake, link: NewLink) -> dict[str, object]:
+    qr = segno.make(link.url, error="m")
+    return {
+        "intake": intake,
+        "patient": intake.patient,
+        "url": link.url,
+        "expires_at": link.invitation.expires_at,
+        # A data: URI image: the CSP allows data: images, and no markup is built from strings.
+        "qr_data_uri": qr.svg_data_uri(scale=5, border=2, dark="#000000"),
+    }
+
+
+@require_POST
+@front_desk_required
+def tablet_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand this device to a checked-in patient: a new link, opened at once in a session bound to
+    the patient's form. The staff member is signed out of this device first."""
+    intake = _get_intake(pk)
+    now = timezone.now()
+    try:
+        link = invitation_create(
+            intake=intake, channel=Invitation.Channel.TABLET, created_by=request.user, now=now
+        )
+    except IntakeLocked:
+        messages.error(request, "This form was submitted. Reopen it first.")
+        return redirect("intake:patient", pk=intake.patient_id)
+    audit_record(
+        actor=request.user,
+        action=IntakeAuditAction.TABLET_STARTED,
+        intake=intake,
+        obj=link.invitation,
+        ip_address=client_ip(request),
+    )
+    invitation_open(invitation=link.invitation, now=now)
+    patient_session_bind(request, invitation=link.invitation, tablet=True, now=now)
+    return redirect("intake:form_start")
+
+
+@require_POST
+@front_desk_required
+def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = _get_intake(pk)
+    if invitation_revoke(intake=intake, actor=request.user, now=timezone.now()):
+        messages.success(request, "The link is revoked: it no longer opens the form.")
+    else:
+        messages.info(request, "There was no live link to revoke.")
+    return redirect("intake:patient", pk=intake.patient_id)
+
+
+@require_http_methods(["GET", "POST"])
+@_staff_who_may_reopen
+def intake_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = _get_intake(pk)
+    if intake.status != Intake.Status.SUBMITTED:
+        messages.info(request, "This form is not submitted, so it is already open.")
+        return redirect("home")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        intake_reopen(
+            intake=intake,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        messages.success(request, "The form is open again. Send the patient a new link.")
+        return redirect(_back_to(request) or _reopen_landing(request, intake))
+    state = intake_with_state(intake=intake, now=timezone.now())
+    context = {"form": form, "visit": state, "next": _back_to(request) or ""}
+    return render(request, "intake/desk_reopen.html", context)
+
+
+def _back_to(request: HttpRequest) -> str | None:
+    """Where the reopen page was opened from (`?next=`, e.g. the clinician's case page), if it
+    is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _reopen_landing(request: HttpRequest, intake: Intake) -> str:
+    if is_front_desk(request.user):
+        return reverse("intake:patient", kwargs={"pk": intake.patient_id})
+    return reverse("home")

@@ -1,0 +1,216 @@
+"""The patient's pre-visit form, reached by a link: no account, one intake per session.
+
+Every view here takes the intake from the session (intake/patient_session.py), never from the
+URL, the query or the form. Every response is private: no caching, no referrer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intake.answers import form_initial, review_rows
+from intake.audit import client_ip
+from intake.forms import StepForm
+from intake.models import Intake
+from intake.patient_session import (
+    PatientSession,
+    patient_session_bind,
+    patient_session_end,
+    patient_session_get,
+)
+from intake.questions import STEP_SLUGS, STEPS, step_by_slug
+from intake.services import (
+    IntakeIncomplete,
+    IntakeLocked,
+    intake_save_step,
+    intake_submit,
+    invitation_redeem,
+)
+from intake.tokens import token_attempt_allowed
+
+View = Callable[..., HttpResponse]
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Patient pages are kept out of every cache (a shared computer's back button included)."""
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    return response
+
+
+def _token_page(response: HttpResponse) -> HttpResponse:
+    """A response at a URL that carries the token: also never named in a Referer header. Only
+    here: under no-referrer a browser sends `Origin: null` with a form, which CSRF refuses."""
+    response["Referrer-Policy"] = "no-referrer"
+    return _private(response)
+
+
+def _link_not_valid(request: HttpRequest, status: int = 404) -> HttpResponse:
+    # One page for expired, revoked, unknown and malformed links and for a missing session: it
+    # must not tell anyone whether a patient or a link exists.
+    return render(request, "intake/patient_link_invalid.html", status=status)
+
+
+def patient_page(view: View) -> View:
+    """The bound session's intake, or the plain "link not valid" page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        session = patient_session_get(request, now=timezone.now())
+        if session is None:
+            return _private(_link_not_valid(request, status=403))
+        return _private(view(request, session, *args, **kwargs))
+
+    return wrapper
+
+
+@require_GET
+def patient_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's first visit: trade the token for a session and move to a URL without it (as
+    Django's password reset does), so the token leaves no trace in history or referrers."""
+    if not token_attempt_allowed(address=client_ip(request)):
+        response = render(request, "intake/patient_too_many.html", status=429)
+        response["Retry-After"] = "60"
+        return _token_page(response)
+    now = timezone.now()
+    invitation = invitation_redeem(token=token, now=now)
+    if invitation is None:
+        return _token_page(_link_not_valid(request))
+    patient_session_bind(request, invitation=invitation, tablet=False, now=now)
+    return _token_page(redirect("intake:form_start"))
+
+
+@require_GET
+@patient_page
+def form_start(request: HttpRequest, session: PatientSession) -> HttpResponse:
+    intake = session.intake
+    if intake.status == Intake.Status.SUBMITTED:
+        return redirect("intake:form_done")
+    next_slug = next((s for s in STEP_SLUGS if s not in intake.steps_completed), None)
+    context = {
+        "intake": intake,
+        "tablet": session.tablet,
+        "started": bool(intake.steps_completed or intake.answers),
+        "next_step": next_slug,
+        "steps": STEPS,
+    }
+    return render(request, "intake/patient_start.html", context)
+
+
+def _neighbours(slug: str) -> tuple[str | None, str | None]:
+    index = STEP_SLUGS.index(slug)
+    previous = STEP_SLUGS[index - 1] if index > 0 else None
+    following = STEP_SLUGS[index + 1] if index + 1 < len(STEP_SLUGS) else None
+    return previous, following
+
+
+def _step_page(request: HttpRequest, session: PatientSession, form: StepForm, status: int = 200):
+    step = form.step
+    number = STEP_SLUGS.index(step.slug) + 1
+    context = {
+        "form": form,
+        "step": step,
+        "number": number,
+        "total": len(STEPS) + 1,  # the review page is the last step
+        "tablet": session.tablet,
+        "previous": _neighbours(step.slug)[0],
+    }
+    return render(request, "intake/patient_step.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@patient_page
+def form_step(request: HttpRequest, session: PatientSession, step: str) -> HttpResponse:
+    current = step_by_slug(step)
+    intake = session.intake
+    if current is None:
+        return redirect("intake:form_start")
+    if intake.status == Intake.Status.SUBMITTED:
+        return redirect("intake:form_done")
+    if request.method == "GET":
+        completed = current.slug in intake.steps_completed
+        initial = form_initial(current, intake.answers, completed=completed)
+        return _step_page(request, session, StepForm(step=current, initial=initial))
+    going_back = request.POST.get("go") == "back"
+    strict = StepForm(request.POST, step=current)
+    form = StepForm(request.POST, step=current, lenient=True) if going_back else strict
+    if not form.is_valid():
+        return _step_page(request, session, form)
+    try:
+        intake_save_step(
+            intake=intake, step=current, values=form.values(), complete=strict.is_valid()
+        )
+    except IntakeLocked:
+        return redirect("intake:form_done")
+    previous, following = _neighbours(current.slug)
+    if going_back:
+        return (
+            redirect("intake:form_step", step=previous)
+            if previous
+            else redirect("intake:form_start")
+        )
+    return (
+        redirect("intake:form_step", step=following)
+        if following
+        else redirect("intake:form_review")
+    )
+
+
+@require_GET
+@patient_page
+def form_review(request: HttpRequest, session: PatientSession) -> HttpResponse:
+    intake = session.intake
+    if intake.status == Intake.Status.SUBMITTED:
+        return redirect("intake:form_done")
+    symptoms = intake.answers.get("symptoms", {})
+    context = {
+        "rows": review_rows(intake.answers, intake.steps_completed),
+        "missing": [s for s in STEPS if s.slug not in intake.steps_completed],
+        "regions": symptoms.get("regions", []),
+        "side": symptoms.get("side", "left"),
+        "number": len(STEPS) + 1,
+        "total": len(STEPS) + 1,
+        "tablet": session.tablet,
+    }
+    return render(request, "intake/patient_review.html", context)
+
+
+@require_POST
+@patient_page
+def form_submit(request: HttpRequest, session: PatientSession) -> HttpResponse:
+    try:
+        intake_submit(intake=session.intake, now=timezone.now())
+    except IntakeIncomplete:
+        return redirect("intake:form_review")
+    if session.tablet:
+        # The clinic's tablet goes back to a screen that shows nothing of this patient.
+        patient_session_end(request)
+        return redirect("intake:tablet")
+    return redirect("intake:form_done")
+
+
+@require_GET
+@patient_page
+def form_done(request: HttpRequest, session: PatientSession) -> HttpResponse:
+    if session.intake.status != Intake.Status.SUBMITTED:
+        return redirect("intake:form_start")
+    return render(request, "intake/patient_done.html", {"tablet": session.tablet})
+
+
+@require_POST
+@patient_page
+def form_leave(request: HttpRequest, session: PatientSession) -> HttpResponse:
+    """Stop for now on the clinic tablet: what was saved stays saved; the screen goes neutral."""
+    patient_session_end(request)
+    return redirect("intake:tablet")
+
+
+@require_GET
+def tablet(request: HttpRequest) -> HttpResponse:
+    """The neutral screen of the clinic tablet between patients."""
+    return _private(render(request, "intake/patient_tablet.html"))

@@ -1,0 +1,216 @@
+"""A patient fills the whole pre-visit form on a phone-sized screen (390 x 844), marking places on
+the foot map, and submits it (a real browser on the live server)."""
+
+from __future__ import annotations
+
+import pytest
+
+from intake.models import Intake
+from tests.factories import IntakeFactory
+from tests.intake.factories import new_link
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _choose(page, name: str, value: str) -> None:
+    """Tap the answer whose input has this name and value (the whole row is its label)."""
+    page.locator(f'input[name="{name}"][value="{value}"] + label').click()
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page) -> None:
+    intake = IntakeFactory()
+    link = new_link(intake)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+
+    page.goto(f"{live_server.url}/p/{link.token}/")
+    assert page.url == f"{live_server.url}/form/"  # the token is gone from the address bar
+    page.get_by_role("link", name="Start").click()
+
+    # 1. Where: the right foot; the map follows and takes taps and the keyboard.
+    page.wait_for_url("**/form/where/")
+    _no_sideways_scroll(page)
+    _choose(page, "side", "right")
+    right = page.locator('[data-foot-map-drawing="right"]')
+    assert right.is_visible()
+    assert page.locator('[data-foot-map-drawing="left"]').is_hidden()
+    right.locator('[data-region="interspace_3_4"][role="checkbox"]').click()
+    right.locator('[data-region="heel"]').click()
+    toes = right.locator('[data-region="toes"][role="checkbox"]')
+    toes.focus()
+    page.keyboard.press("Space")
+    assert toes.get_attribute("aria-checked") == "true"
+    page.keyboard.press("Space")  # and off again
+    assert toes.get_attribute("aria-checked") == "false"
+    assert page.locator("[data-foot-map-summary]").inner_text() == (
+        "Marked: Between the 3rd and 4th toes, Heel."
+    )
+    _choose(page, "sensations", "burning")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 2. When.
+    page.wait_for_url("**/form/when/")
+    page.get_by_label("How many weeks ago did it start?").fill("5")
+    _choose(page, "when", "only_running")
+    page.get_by_label("If it starts during a run: after how many minutes?").fill("25")
+    for name, answer in [
+        ("eases_within_minutes_of_stopping", "yes"),
+        ("relieved_by_removing_shoe", "yes"),
+        ("clicking_or_pebble_feeling", "yes"),
+        ("lower_leg_tightness", "no"),
+    ]:
+        _choose(page, name, answer)
+    _choose(page, "activities", "road")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 3. Shoes.
+    page.wait_for_url("**/form/shoes/")
+    for name, answer in [
+        ("fit", "snug"),
+        ("toe_box", "narrow"),
+        ("lacing", "normal"),
+        ("socks", "thin"),
+        ("sole", "medium"),
+    ]:
+        _choose(page, name, answer)
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 4. Feet.
+    page.wait_for_url("**/form/feet/")
+    _choose(page, "arch", "normal")
+    _choose(page, "very_flexible_sole", "no")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 5. Training: a typo first, shown next to the field, then corrected.
+    page.wait_for_url("**/form/training/")
+    page.get_by_label("How many kilometres did you run in the last week?").fill("thirty")
+    page.get_by_label("How many kilometres did you run in a typical week a month ago?").fill("28,5")
+    _choose(page, "forefoot_slapping", "no")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("#id_weekly_km_now-error").inner_text() == (
+        "Please enter a number, like 12 or 12.5."
+    )
+    assert (
+        page.get_by_label(
+            "How many kilometres did you run in a typical week a month ago?"
+        ).input_value()
+        == "28,5"
+    )
+    page.get_by_label("How many kilometres did you run in the last week?").fill("30")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 6. Injury: the details appear only after "yes".
+    page.wait_for_url("**/form/injury/")
+    swelling = page.locator("#q-swelling")
+    assert swelling.is_hidden()
+    _choose(page, "recent_injury", "yes")
+    assert swelling.is_visible()
+    _choose(page, "swelling", "no")
+    _choose(page, "could_not_bear_weight_4_steps", "no")
+    _choose(page, "bone_spot", "no")
+    assert page.locator("#q-bone_tenderness").is_hidden()
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 7. Back, 8. Health.
+    page.wait_for_url("**/form/back/")
+    for name in [
+        "low_back_pain",
+        "pain_radiates_below_knee",
+        "sciatica_both_legs",
+        "known_disc_problem",
+        "saddle_numbness",
+        "bladder_or_bowel_change",
+        "leg_weakness_or_foot_drop",
+        "progressive",
+    ]:
+        _choose(page, name, "no")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/form/health/")
+    _choose(page, "foot_cold_or_pale", "no")
+    _choose(page, "calf_pain_when_walking", "no")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 9. What was tried: weeks are asked once something is ticked.
+    page.wait_for_url("**/form/care/")
+    weeks = page.locator("#q-weeks")
+    assert weeks.is_hidden()
+    _choose(page, "tried", "looser_lacing")
+    assert weeks.is_visible()
+    page.get_by_label("For how many weeks have you tried them?").fill("3")
+    _choose(page, "outcome", "no_change")
+    _choose(page, "inserts", "none")
+    _choose(page, "injection", "none")
+    # Back keeps this page's answers.
+    page.get_by_role("button", name="Back").click()
+    page.wait_for_url("**/form/health/")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/form/care/")
+    assert page.locator('input[name="tried"][value="looser_lacing"]').is_checked()
+    assert page.get_by_label("For how many weeks have you tried them?").input_value() == "3"
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Review and submit.
+    page.wait_for_url("**/form/review/")
+    _no_sideways_scroll(page)
+    legend = page.locator(".foot-map__legend")
+    assert "Right foot, marked:" in legend.inner_text()
+    assert legend.locator("li").all_inner_texts() == ["Between the 3rd and 4th toes", "Heel"]
+    assert "Narrow: my toes are squeezed" in page.content()
+    page.get_by_role("button", name="Send my answers to the clinic").click()
+    page.wait_for_url("**/form/done/")
+    assert "Your answers have reached the clinic" in page.content()
+    assert problems == []
+    page.wait_for_load_state("networkidle")  # no request left running into the next test
+    page.goto("about:blank")
+
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.SUBMITTED
+    symptoms = intake.history["symptoms"]
+    assert symptoms["side"] == "right"
+    assert symptoms["regions"] == ["interspace_3_4", "heel"]
+    assert intake.history["training"] == {
+        "weekly_km_now": 30,
+        "weekly_km_4_weeks_ago": 28.5,
+        "forefoot_slapping": False,
+    }
+    assert intake.history["self_help"] == {
+        "tried": ["looser_lacing"],
+        "weeks": 3,
+        "outcome": "no_change",
+    }
+    assert intake.current_triage is not None
+
+
+def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        intake = IntakeFactory()
+        link = new_link(intake)
+        page.goto(f"{live_server.url}/p/{link.token}/")
+        page.goto(f"{live_server.url}/form/where/")
+        _choose(page, "side", "left")
+        page.get_by_label("Heel").check()
+        page.get_by_label("Top of the foot").check()
+        page.get_by_role("button", name="Save and continue").click()
+        page.wait_for_url("**/form/when/")
+        # Follow-up questions all show, each with a hint, when no script can hide them.
+        page.goto(f"{live_server.url}/form/injury/")
+        assert page.locator("#q-swelling").is_visible()
+        assert "Only if you answered “Yes” above." in page.locator("#q-swelling").inner_text()
+        page.goto("about:blank")
+    finally:
+        context.close()
+    intake.refresh_from_db()
+    assert intake.answers["symptoms"]["regions"] == ["heel", "dorsum"]
