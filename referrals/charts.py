@@ -1,0 +1,276 @@
+"""The training-load chart: weekly distance and longest run, a month ago against now.
+
+`training_load_chart(history)` turns a submitted history into a `TrainingLoadChart`: plain
+numbers and strings for every bar, threshold line, tick and label, already laid out in SVG user
+units. `templates/components/training_load_chart.html` draws it with SVG attributes only (no
+inline style, so the Content-Security-Policy allows it, and WeasyPrint draws the same markup in
+a PDF letter):
+
+    {% include "components/training_load_chart.html" with chart=chart %}
+
+The thresholds are the triage spec's: weekly km >= 1.3 x the earlier week, longest run > 1.1 x
+the earlier longest run. Whether a bar is a spike comes from the engine's own `derive_facts`, so
+the chart and the rules can never disagree at a boundary. A spike is shown by colour, by a
+hatched pattern and by the word "spike", never by colour alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from intake.triage import History
+from intake.triage.facts import (
+    LONGEST_RUN_SPIKE_RATIO,
+    WEEKLY_SPIKE_RATIO,
+    LoadChange,
+    derive_facts,
+)
+from intake.triage.history import Number
+
+WIDTH = 480
+HEIGHT = 300
+LEFT = 44  # room for the km ticks
+RIGHT = WIDTH - 12
+TOP = 44  # room for the title and the value label of the tallest bar
+BOTTOM = HEIGHT - 76  # room for bar labels, group titles and notes
+BAR_WIDTH = 56
+BAR_GAP = 14
+
+EARLIER_FILL = "#adb5bd"
+LATER_FILL = "#0d6efd"
+SPIKE_FILL = "#b02a37"
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str  # "a month ago", "now"
+    value: Number | None
+    value_label: str  # "30 km", or "not given"
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    spike: bool
+
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def label_y(self) -> float:
+        """Where the value label sits: just above the bar."""
+        return round(self.y - 6, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    x1: float
+    x2: float
+    y: float
+    label: str  # "1.3x", drawn at the right end of the line
+    limit_label: str  # "limit 1.3x = 39 km", under the group
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    title: str  # "Weekly distance"
+    bars: tuple[Bar, ...]
+    threshold: Threshold | None
+    title_x: float
+    note: str  # "spike: x1.67", "no spike", "not enough figures"
+    spike: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingLoadChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    groups: tuple[Group, ...]
+    ticks: tuple[Tick, ...]
+    title: str
+    description: str  # the whole chart in words, for screen readers and text-only letters
+    bar_label_y: float
+    group_title_y: float
+    note_y: float
+    limit_y: float
+    spike_fill: str = SPIKE_FILL
+
+
+def _ratio(threshold: Any) -> float:
+    """The engine's threshold (an exact numerator/denominator pair) as a float for drawing."""
+    return threshold.numerator / threshold.denominator
+
+
+WEEKLY_RATIO = _ratio(WEEKLY_SPIKE_RATIO)
+LONGEST_RUN_RATIO = _ratio(LONGEST_RUN_SPIKE_RATIO)
+
+
+def _km(value: Number) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _axis(value: float) -> tuple[float, float]:
+    """A round axis maximum above value and its tick step (1, 2 or 5 times a power of ten),
+    with at most five steps."""
+    value = max(value, 1.0)
+    magnitude = 10 ** math.floor(math.log10(value / 5))
+    for factor in (1, 2, 5, 10):
+        step = factor * magnitude
+        if value / step <= 5:
+            break
+    return math.ceil(value / step) * step, step
+
+
+def _group(
+    *,
+    title: str,
+    earlier: Number | None,
+    later: Number | None,
+    change: LoadChange | None,
+    ratio: float,
+    ratio_text: str,
+    left: float,
+    scale: float,
+) -> Group:
+    bars = []
+    for index, (label, value, fill) in enumerate(
+        (("a month ago", earlier, EARLIER_FILL), ("now", later, LATER_FILL))
+    ):
+        spike = index == 1 and change is not None and change.spike
+        height = 0.0 if value is None else round(float(value) * scale, 1)
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                value_label="not given" if value is None else f"{_km(value)} km",
+                x=round(left + index * (BAR_WIDTH + BAR_GAP), 1),
+                y=round(BOTTOM - height, 1),
+                width=BAR_WIDTH,
+                height=height,
+                fill=SPIKE_FILL if spike else fill,
+                spike=spike,
+            )
+        )
+    threshold = None
+    if change is not None and change.earlier:
+        limit = float(change.earlier) * ratio
+        y = round(BOTTOM - limit * scale, 1)
+        x2 = round(left + 2 * BAR_WIDTH + BAR_GAP + 6, 1)
+        threshold = Threshold(
+            x1=round(left - 6, 1),
+            x2=x2,
+            y=y,
+            label=ratio_text,
+            limit_label=f"spike limit {ratio_text} = {_km(round(limit, 1))} km",
+            label_x=round(x2 + 3, 1),
+            label_y=round(y + 4, 1),
+        )
+    if change is None:
+        note = "needs both figures"
+    elif change.ratio is None:
+        note = "spike: from 0 km" if change.spike else "no spike"
+    else:
+        note = f"spike: x{change.ratio:.2f}" if change.spike else f"no spike: x{change.ratio:.2f}"
+    return Group(
+        title=title,
+        bars=tuple(bars),
+        threshold=threshold,
+        title_x=round(left + BAR_WIDTH + BAR_GAP / 2, 1),
+        note=note,
+        spike=change is not None and change.spike,
+    )
+
+
+def _describe(groups: tuple[Group, ...]) -> str:
+    parts = []
+    for group in groups:
+        earlier, later = group.bars
+        parts.append(
+            f"{group.title}: {earlier.value_label} a month ago, {later.value_label} now"
+            f" ({group.note})."
+        )
+    return " ".join(parts)
+
+
+def training_load_chart(history: History | Mapping[str, Any] | None) -> TrainingLoadChart | None:
+    """The chart for one history, or None when the patient gave no training figures at all."""
+    if history is None:
+        return None
+    if not isinstance(history, History):
+        history = History.from_dict(history)
+    training = history.training
+    figures = (
+        training.weekly_km_4_weeks_ago,
+        training.weekly_km_now,
+        training.longest_run_km_prior_30_days,
+        training.longest_run_km_recent,
+    )
+    if all(value is None for value in figures):
+        return None
+    facts = derive_facts(history)
+    thresholds = [
+        float(training.weekly_km_4_weeks_ago or 0) * WEEKLY_RATIO,
+        float(training.longest_run_km_prior_30_days or 0) * LONGEST_RUN_RATIO,
+    ]
+    top_value, step = _axis(max([float(v) for v in figures if v is not None] + thresholds))
+    scale = (BOTTOM - TOP) / top_value
+    group_width = 2 * BAR_WIDTH + BAR_GAP
+    space = (RIGHT - LEFT - 2 * group_width) / 3
+    groups = (
+        _group(
+            title="Weekly distance",
+            earlier=training.weekly_km_4_weeks_ago,
+            later=training.weekly_km_now,
+            change=facts.weekly_km,
+            ratio=WEEKLY_RATIO,
+            ratio_text=f"{WEEKLY_RATIO:g}x",
+            left=LEFT + space,
+            scale=scale,
+        ),
+        _group(
+            title="Longest run",
+            earlier=training.longest_run_km_prior_30_days,
+            later=training.longest_run_km_recent,
+            change=facts.longest_run,
+            ratio=LONGEST_RUN_RATIO,
+            ratio_text=f"{LONGEST_RUN_RATIO:g}x",
+            left=LEFT + 2 * space + group_width,
+            scale=scale,
+        ),
+    )
+    ticks = tuple(
+        Tick(y=round(BOTTOM - step * i * scale, 1), label=f"{step * i:g}")
+        for i in range(round(top_value / step) + 1)
+    )
+    return TrainingLoadChart(
+        width=WIDTH,
+        height=HEIGHT,
+        left=LEFT,
+        right=RIGHT,
+        top=TOP,
+        bottom=BOTTOM,
+        groups=groups,
+        ticks=ticks,
+        title="Training load: a month ago and now (km)",
+        description=_describe(groups),
+        bar_label_y=BOTTOM + 16,
+        group_title_y=BOTTOM + 36,
+        note_y=BOTTOM + 52,
+        limit_y=BOTTOM + 67,
+    )

@@ -1,0 +1,2 @@
+"""State changes of the clinician's workspace: review.py (reviews, notes) and letters.py
+(referrals, letters, outbox, deliveries). Views and tasks call these; nothing else writes."""

@@ -1,0 +1,227 @@
+"""The clinician's review dashboard: the queue (with background refresh), one case, the review
+decision, notes, reopening, and the administrators' audit export.
+
+Access: `clinician_required` (clinicians and administrators; front desk 403, anonymous to the
+login page) on every view, then `_get_case` for the object; changing a review's notes or
+reopening it is for its author or an administrator (`_get_own_review`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from intake.access import clinician_required
+from intake.audit import audit_csv_lines, audit_events_between, client_ip
+from intake.models import Intake
+from referrals.forms import AuditExportForm, CaseReviewForm, QueueFilterForm, ReviewNotesForm
+from referrals.models import CaseReview
+from referrals.selectors_review import (
+    case_detail,
+    case_for_clinician,
+    queue_for_clinician,
+    urgent_arrivals,
+)
+from referrals.services.review import (
+    ReviewError,
+    audit_export_record,
+    case_review_notes_update,
+    case_review_record,
+    case_review_reopen,
+    case_view_record,
+)
+
+POLL_SECONDS = 15
+
+
+def _get_case(intake_id: int) -> Intake:
+    intake = case_for_clinician(intake_id=intake_id)
+    if intake is None:
+        raise Http404("No submitted intake with this number.")
+    return intake
+
+
+def _get_own_review(request: HttpRequest, intake: Intake) -> CaseReview:
+    review = getattr(intake, "review", None)
+    if review is None:
+        raise Http404("This case has not been reviewed.")
+    if review.reviewed_by_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied("Only the clinician who made this review can change it.")
+    return review
+
+
+def _queue_context(request: HttpRequest, form: QueueFilterForm) -> dict[str, object]:
+    now = timezone.now()
+    page = queue_for_clinician(filters=form.filters(), today=timezone.localdate(now))
+    query = form.query_string()
+    poll = urlencode({"page": page.page.number, "since": now.isoformat(), "seen": page.fingerprint})
+    poll_query = f"{query}&{poll}" if query else poll
+    return {
+        "form": form,
+        "queue": page,
+        "filter_query": query,
+        "poll_url": f"{reverse('referrals:queue_updates')}?{poll_query}",
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@never_cache
+@require_GET
+@clinician_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET)
+    return render(request, "referrals/queue.html", _queue_context(request, form))
+
+
+def _parse_since(value: str) -> dt.datetime | None:
+    try:
+        since = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return since if timezone.is_aware(since) else None
+
+
+@never_cache
+@require_GET
+@clinician_required
+def queue_updates(request: HttpRequest) -> HttpResponse:
+    """The queue's background refresh (htmx, every POLL_SECONDS, sent with X-Background-Poll so
+    it does not keep an idle session alive). 204 when nothing changed, so the page (and the
+    clinician's focus in it) stays as it is; otherwise the fresh results and, in the page's live
+    region, any red-flag case that arrived since the last refresh."""
+    form = QueueFilterForm(request.GET)
+    context = _queue_context(request, form)
+    since = _parse_since(request.GET.get("since", ""))
+    arrivals = urgent_arrivals(since=since, until=timezone.now()) if since else []
+    if not arrivals and request.GET.get("seen") == context["queue"].fingerprint:
+        return HttpResponse(status=204)
+    context["arrivals"] = arrivals
+    context["poll_refresh"] = True
+    return render(request, "referrals/_queue_results.html", context)
+
+
+def _render_case(
+    request: HttpRequest,
+    intake: Intake,
+    *,
+    form: CaseReviewForm | None = None,
+    notes_form: ReviewNotesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    detail = case_detail(intake=intake, today=timezone.localdate())
+    review = detail.review
+    context = {
+        "case": detail,
+        "form": form or CaseReviewForm(triage=intake.current_triage),
+        "notes_form": notes_form
+        or ReviewNotesForm(initial={"notes": review.notes if review else ""}),
+        "can_change_review": review is not None
+        and (review.reviewed_by_id == request.user.pk or request.user.is_superuser),
+    }
+    return render(request, "referrals/case.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@clinician_required
+def case(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    case_view_record(intake=intake, actor=request.user, ip_address=client_ip(request))
+    return _render_case(request, intake)
+
+
+@require_POST
+@clinician_required
+def review(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    form = CaseReviewForm(request.POST, triage=intake.current_triage)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_review_record(
+                intake=intake,
+                loaded_triage_id=data["triage_record"],
+                decision=data["decision"],
+                disposition=data["disposition"],
+                actions=data["actions"],
+                override_reason=data["override_reason"],
+                notes=data["notes"],
+                actor=request.user,
+                now=timezone.now(),
+                ip_address=client_ip(request),
+            )
+        except ReviewError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Review saved.")
+            return redirect("referrals:case", intake_id=intake.pk)
+    # Reload: a refused review may be refused because the case changed under the clinician.
+    return _render_case(request, _get_case(intake_id), form=form, status=400)
+
+
+@require_POST
+@clinician_required
+def review_notes(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    review = _get_own_review(request, intake)
+    form = ReviewNotesForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, intake, notes_form=form, status=400)
+    case_review_notes_update(
+        review=review,
+        notes=form.cleaned_data["notes"],
+        actor=request.user,
+        ip_address=client_ip(request),
+    )
+    messages.success(request, "Notes saved.")
+    return redirect("referrals:case", intake_id=intake.pk)
+
+
+@require_POST
+@clinician_required
+def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    review = _get_own_review(request, intake)
+    try:
+        case_review_reopen(review=review, actor=request.user, ip_address=client_ip(request))
+    except ReviewError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Review reopened: the case is awaiting review again.")
+    return redirect("referrals:case", intake_id=intake.pk)
+
+
+@never_cache
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """Administrators export the audit trail of a date range as CSV (the form when no range)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only administrators export the audit trail.")
+    form = AuditExportForm(request.GET or None)
+    if not form.is_valid():
+        return render(
+            request,
+            "referrals/audit_export.html",
+            {"form": form},
+            status=400 if form.is_bound else 200,
+        )
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    audit_export_record(start=start, end=end, actor=request.user, ip_address=client_ip(request))
+    response = StreamingHttpResponse(
+        audit_csv_lines(audit_events_between(start=start, end=end)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-{start}-to-{end}.csv"'
+    return response

@@ -1,0 +1,360 @@
+"""Reviewing a case: accept, override with a reason, notes, reopen, and the state the letters
+services move."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from intake.audit import AuditAction
+from intake.models import AuditEvent
+from referrals.models import CaseReview
+from referrals.services.review import (
+    ReviewError,
+    TriageChanged,
+    case_review_record,
+    case_review_reopen,
+    case_review_set_state,
+)
+from tests.referrals.factories_review import (
+    INSERTS,
+    URGENT,
+    XRAY,
+    CaseReviewFactory,
+    retriage_to,
+    submitted_intake,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_review(client, intake, **data):
+    payload = {"triage_record": intake.current_triage_id, "decision": "accepted"} | data
+    return client.post(f"/review/case/{intake.pk}/review/", payload, REMOTE_ADDR="10.0.0.7")
+
+
+def _actions(intake) -> list[str]:
+    return [e.action for e in AuditEvent.objects.filter(intake=intake).order_by("at", "id")]
+
+
+def test_accepting_records_the_triage_as_it_is(clinician, clinician_client) -> None:
+    intake = submitted_intake(history=URGENT)
+
+    response = _post_review(clinician_client, intake)
+
+    assert response.status_code == 302
+    review = CaseReview.objects.get(intake=intake)
+    assert review.decision == CaseReview.Decision.ACCEPTED
+    assert review.disposition == "urgent"
+    assert review.actions == ["urgent", "spine_review"]
+    assert review.triage_record == intake.current_triage
+    assert review.reviewed_by == clinician
+    assert review.state == CaseReview.State.REVIEWED
+
+
+def test_accepting_is_audited_with_who_what_and_where(clinician, clinician_client) -> None:
+    intake = submitted_intake(history=XRAY)
+
+    _post_review(clinician_client, intake)
+
+    event = AuditEvent.objects.get(intake=intake, action=AuditAction.REVIEW_ACCEPTED)
+    assert event.actor == clinician
+    assert event.ip_address == "10.0.0.7"
+    assert "disposition X-ray" in event.detail
+
+
+def test_an_accepted_case_leaves_the_awaiting_queue(clinician_client) -> None:
+    intake = submitted_intake()
+
+    _post_review(clinician_client, intake)
+
+    assert f'data-intake="{intake.pk}"' not in clinician_client.get("/review/").content.decode()
+
+
+def test_the_intake_carries_the_review_time_the_queue_reads(clinician) -> None:
+    intake = submitted_intake()
+    now = timezone.now()
+
+    review = case_review_record(
+        intake=intake,
+        loaded_triage_id=intake.current_triage_id,
+        decision="accepted",
+        actor=clinician,
+        now=now,
+    )
+    intake.refresh_from_db()
+    assert intake.reviewed_at == now
+
+    case_review_reopen(review=review, actor=clinician)
+    intake.refresh_from_db()
+    assert intake.reviewed_at is None
+
+
+def test_overriding_records_the_clinicians_disposition_actions_and_reason(
+    clinician_client,
+) -> None:
+    intake = submitted_intake(history=INSERTS)
+
+    response = _post_review(
+        clinician_client,
+        intake,
+        decision="overridden",
+        disposition="xray",
+        actions=["inserts", "xray"],
+        override_reason="Tender navicular on examination.",
+    )
+
+    assert response.status_code == 302
+    review = CaseReview.objects.get(intake=intake)
+    assert review.decision == CaseReview.Decision.OVERRIDDEN
+    assert review.disposition == "xray"
+    assert review.actions == ["xray", "inserts"]
+    assert review.override_reason == "Tender navicular on examination."
+    override = AuditEvent.objects.get(intake=intake, action=AuditAction.REVIEW_OVERRIDDEN)
+    assert "Tender navicular on examination." in override.detail
+    assert "disposition Inserts" in override.detail
+
+
+def test_an_override_without_a_reason_is_refused_and_nothing_is_lost(clinician_client) -> None:
+    intake = submitted_intake(history=INSERTS)
+
+    response = _post_review(
+        clinician_client,
+        intake,
+        decision="overridden",
+        disposition="xray",
+        actions=["xray"],
+        notes="Examined today.",
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "An override needs a reason" in body
+    assert '<option value="xray" selected>' in body
+    assert "Examined today.</textarea>" in body
+    assert not CaseReview.objects.filter(intake=intake).exists()
+
+
+def test_the_service_refuses_an_override_without_a_reason_too(clinician) -> None:
+    intake = submitted_intake(history=INSERTS)
+
+    with pytest.raises(ReviewError, match="needs a reason"):
+        case_review_record(
+            intake=intake,
+            loaded_triage_id=intake.current_triage_id,
+            decision="overridden",
+            disposition="xray",
+            actions=["xray"],
+            override_reason="   ",
+            actor=clinician,
+            now=timezone.now(),
+        )
+
+
+def test_an_override_whose_disposition_is_not_among_its_actions_is_refused(
+    clinician_client,
+) -> None:
+    intake = submitted_intake(history=INSERTS)
+
+    response = _post_review(
+        clinician_client,
+        intake,
+        decision="overridden",
+        disposition="xray",
+        actions=["inserts"],
+        override_reason="Needs imaging.",
+    )
+
+    assert response.status_code == 400
+    assert "The disposition must be one of the actions" in response.content.decode()
+
+
+def test_an_override_that_changes_nothing_is_refused(clinician_client) -> None:
+    intake = submitted_intake(history=INSERTS)
+
+    response = _post_review(
+        clinician_client,
+        intake,
+        decision="overridden",
+        disposition="inserts",
+        actions=["inserts"],
+        override_reason="Agree.",
+    )
+
+    assert response.status_code == 400
+    assert "This is the triage" in response.content.decode()
+
+
+def test_a_reason_with_an_accept_is_queried_not_dropped(clinician_client) -> None:
+    intake = submitted_intake(history=INSERTS)
+
+    response = _post_review(clinician_client, intake, override_reason="Imaging needed.")
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "You wrote an override reason but chose to accept" in body
+    assert "Imaging needed.</textarea>" in body
+
+
+def test_notes_given_with_the_review_are_kept_and_audited(clinician_client) -> None:
+    intake = submitted_intake()
+
+    _post_review(clinician_client, intake, notes="Discussed shoe fit.")
+
+    assert CaseReview.objects.get(intake=intake).notes == "Discussed shoe fit."
+    assert _actions(intake)[-2:] == [AuditAction.REVIEW_ACCEPTED, AuditAction.REVIEW_NOTE]
+
+
+def test_a_case_retriaged_to_another_result_since_it_was_opened_is_not_signed_off(
+    clinician_client,
+) -> None:
+    intake = submitted_intake(history=INSERTS)
+    loaded = intake.current_triage_id
+    retriage_to(intake, XRAY)
+
+    response = _post_review(clinician_client, intake, triage_record=loaded)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "The triage was re-run since you opened this case" in body
+    assert "(now X-ray)" in body
+    assert f'name="triage_record" value="{intake.current_triage_id}"' in body
+    assert not CaseReview.objects.filter(intake=intake).exists()
+
+
+def test_a_retriage_to_the_same_result_does_not_block_the_review(clinician) -> None:
+    intake = submitted_intake(history=XRAY)
+    loaded = intake.current_triage_id
+    current = retriage_to(intake, XRAY)
+
+    review = case_review_record(
+        intake=intake,
+        loaded_triage_id=loaded,
+        decision="accepted",
+        actor=clinician,
+        now=timezone.now(),
+    )
+
+    assert review.triage_record == current
+
+
+def test_the_service_raises_triage_changed_for_a_stale_result(clinician) -> None:
+    intake = submitted_intake(history=INSERTS)
+    loaded = intake.current_triage_id
+    retriage_to(intake, URGENT)
+
+    with pytest.raises(TriageChanged):
+        case_review_record(
+            intake=intake,
+            loaded_triage_id=loaded,
+            decision="accepted",
+            actor=clinician,
+            now=timezone.now(),
+        )
+
+
+def test_a_case_is_reviewed_once(clinician_client, other_clinician) -> None:
+    review = CaseReviewFactory(reviewed_by=other_clinician)
+
+    response = _post_review(clinician_client, review.intake)
+
+    assert response.status_code == 400
+    assert "already reviewed by Dr Test" in response.content.decode()
+    assert CaseReview.objects.filter(intake=review.intake).count() == 1
+    assert CaseReview.objects.get(intake=review.intake).reviewed_by == other_clinician
+
+
+def test_the_service_names_who_already_reviewed(clinician, other_clinician) -> None:
+    review = CaseReviewFactory(reviewed_by=other_clinician)
+
+    with pytest.raises(ReviewError, match="already reviewed by Dr Test"):
+        case_review_record(
+            intake=review.intake,
+            loaded_triage_id=review.intake.current_triage_id,
+            decision="accepted",
+            actor=clinician,
+            now=timezone.now(),
+        )
+
+
+def test_the_author_updates_the_notes_and_each_version_is_audited(
+    clinician, clinician_client
+) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician, notes="First look.")
+
+    clinician_client.post(f"/review/case/{review.intake_id}/notes/", {"notes": "Second look."})
+    clinician_client.post(f"/review/case/{review.intake_id}/notes/", {"notes": "Third look."})
+
+    review.refresh_from_db()
+    assert review.notes == "Third look."
+    notes = AuditEvent.objects.filter(intake=review.intake, action=AuditAction.REVIEW_NOTE)
+    assert sorted(notes.values_list("detail", flat=True)) == ["Second look.", "Third look."]
+
+
+def test_another_clinician_cannot_change_the_authors_notes(
+    clinician, other_clinician_client
+) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician, notes="Mine.")
+
+    response = other_clinician_client.post(
+        f"/review/case/{review.intake_id}/notes/", {"notes": "Theirs."}
+    )
+
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.notes == "Mine."
+
+
+def test_reopening_returns_the_case_to_the_queue_and_keeps_the_decision_in_the_trail(
+    clinician, clinician_client
+) -> None:
+    review = CaseReviewFactory(
+        reviewed_by=clinician,
+        intake=submitted_intake(history=INSERTS),
+        decision=CaseReview.Decision.OVERRIDDEN,
+        disposition="xray",
+        actions=["xray"],
+        override_reason="Swollen.",
+    )
+
+    response = clinician_client.post(f"/review/case/{review.intake_id}/reopen/")
+
+    assert response.status_code == 302
+    assert not CaseReview.objects.filter(intake=review.intake).exists()
+    event = AuditEvent.objects.get(intake=review.intake, action=AuditAction.REVIEW_REOPENED)
+    assert "overridden" in event.detail
+    assert "reason: Swollen." in event.detail
+    queue = clinician_client.get("/review/").content.decode()
+    assert f'data-intake="{review.intake_id}"' in queue
+
+
+def test_a_review_with_a_signed_referral_cannot_be_reopened(clinician, clinician_client) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician, state=CaseReview.State.REFERRAL_SIGNED)
+
+    response = clinician_client.post(f"/review/case/{review.intake_id}/reopen/", follow=True)
+
+    assert "can no longer be reopened" in response.content.decode()
+    assert CaseReview.objects.filter(intake=review.intake).exists()
+
+
+def test_set_state_moves_the_review_and_reports_a_change(clinician) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician)
+
+    assert case_review_set_state(intake=review.intake, state="referral_signed") is True
+    assert case_review_set_state(intake=review.intake, state="referral_signed") is False
+    review.refresh_from_db()
+    assert review.state == CaseReview.State.REFERRAL_SIGNED
+
+
+def test_set_state_leaves_an_unreviewed_case_alone() -> None:
+    intake = submitted_intake()
+
+    assert case_review_set_state(intake=intake, state="sent") is False
+    assert not CaseReview.objects.filter(intake=intake).exists()
+
+
+def test_set_state_refuses_an_unknown_state(clinician) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician)
+
+    with pytest.raises(ValueError, match="Unknown review state"):
+        case_review_set_state(intake=review.intake, state="archived")
