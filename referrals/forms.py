@@ -1,0 +1,215 @@
+"""Forms of the review dashboard. They validate and return domain values; services act.
+
+(The letters engineer's forms live in referrals/forms_letters.py.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from intake.models import TriageRecord
+from referrals.models import CaseReview
+from referrals.selectors_review import (
+    ALL_STATES,
+    AWAITING,
+    DISPOSITION_LABELS,
+    STATE_LABELS,
+    QueueFilters,
+)
+
+DISPOSITION_CHOICES = list(DISPOSITION_LABELS.items())
+MAX_REASON = 2000
+MAX_NOTES = 10000
+MAX_EXPORT_DAYS = 366
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's query string. A bad value is reported and ignored, the others still apply,
+    and what the clinician typed stays in the form to correct."""
+
+    q = forms.CharField(label="Name or MRN", required=False, max_length=100, strip=True)
+    disposition = forms.ChoiceField(
+        label="Disposition", required=False, choices=[("", "Any")] + DISPOSITION_CHOICES
+    )
+    red_flag = forms.ChoiceField(
+        label="Red flags",
+        required=False,
+        choices=[("", "Any"), ("yes", "Urgent: red flags"), ("no", "No red flags")],
+    )
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        choices=list(STATE_LABELS.items()) + [(ALL_STATES, "All states")],
+    )
+    visit_from = forms.DateField(
+        label="Visit from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    visit_to = forms.DateField(
+        label="Visit to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    FILTER_FIELDS = ("q", "disposition", "red_flag", "state", "visit_from", "visit_to")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
+            if name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("visit_from"), data.get("visit_to")
+        if start and end and start > end:
+            self.add_error("visit_to", "The end of the visit range is before its start.")
+        return data
+
+    def filters(self) -> QueueFilters:
+        """The filters that validated; a field with an error filters nothing."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return QueueFilters(
+            q=data.get("q") or "",
+            disposition=data.get("disposition") or "",
+            red_flag=data.get("red_flag") or "",
+            state=data.get("state") or AWAITING,
+            visit_from=data.get("visit_from"),
+            visit_to=data.get("visit_to"),
+            page=data.get("page") or 1,
+        )
+
+    def problems(self) -> list[str]:
+        """Each rejected value in words, naming its filter."""
+        messages = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label or name if name in self.fields else "Filters"
+            messages.extend(f"{label}: {error} This filter was not applied." for error in errors)
+        return messages
+
+    def query_string(self) -> str:
+        """The filters as given (page left out), for links that keep them: pagination, polling."""
+        params = QueryDict(mutable=True)
+        for name in self.FILTER_FIELDS:
+            value = self.data.get(name, "")
+            if value:
+                params[name] = value
+        return params.urlencode()
+
+
+class CaseReviewForm(forms.Form):
+    """Accept the triage as it is, or override its disposition and/or actions with a reason."""
+
+    triage_record = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=CaseReview.Decision.choices,
+        widget=forms.RadioSelect,
+        initial=CaseReview.Decision.ACCEPTED,
+    )
+    disposition = forms.ChoiceField(
+        label="Disposition", choices=DISPOSITION_CHOICES, required=False
+    )
+    actions = forms.MultipleChoiceField(
+        label="Actions",
+        choices=DISPOSITION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label="Reason for the override",
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you override: why the triage does not fit this patient.",
+    )
+    notes = forms.CharField(
+        label="Clinical notes",
+        required=False,
+        max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, triage: TriageRecord | None = None, **kwargs: Any) -> None:
+        if triage is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "triage_record": triage.pk,
+                    "decision": CaseReview.Decision.ACCEPTED,
+                    "disposition": triage.disposition,
+                    "actions": list(triage.actions),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.triage = triage
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        decision = data.get("decision")
+        reason = data.get("override_reason", "")
+        if decision == CaseReview.Decision.ACCEPTED:
+            if reason:
+                self.add_error(
+                    "override_reason",
+                    "You wrote an override reason but chose to accept the triage. Choose "
+                    "Override to change the result, or clear the reason.",
+                )
+            return data
+        if decision != CaseReview.Decision.OVERRIDDEN:
+            return data
+        disposition = data.get("disposition")
+        actions = data.get("actions") or []
+        if not reason:
+            self.add_error(
+                "override_reason", "An override needs a reason: say why the triage does not fit."
+            )
+        if not disposition:
+            self.add_error("disposition", "Choose the disposition.")
+        elif disposition not in actions:
+            self.add_error(
+                "actions", "The disposition must be one of the actions: tick it as well."
+            )
+        triage = self.triage
+        if (
+            triage is not None
+            and disposition == triage.disposition
+            and sorted(actions) == sorted(triage.actions)
+        ):
+            self.add_error(
+                "disposition",
+                "This is the triage's own result. Change the disposition or the actions, or "
+                "choose Accept.",
+            )
+        return data
+
+
+class ReviewNotesForm(forms.Form):
+    notes = forms.CharField(
+        label="Clinical notes",
+        required=False,
+        max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AuditExportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start: dt.date | None = data.get("start")
+        end: dt.date | None = data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", "The end date is before the start date.")
+            elif (end - start).days >= MAX_EXPORT_DAYS:
+                self.add_error("end", f"Export at most {MAX_EXPORT_DAYS} days at a time.")
+        return data

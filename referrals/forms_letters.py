@@ -1,0 +1,78 @@
+"""Forms of the referral pages: they validate and return domain values, nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+
+from referrals.models import Destination, Referral
+from referrals.selectors_letters import destinations_for
+
+TEXT_LIMIT = 4000
+
+
+class ReferralDraftsForm(forms.Form):
+    """Which of the review's referral actions become draft referrals."""
+
+    destination_types = forms.MultipleChoiceField(
+        label="Referrals to prepare",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Tick at least one referral to prepare."},
+    )
+
+    def __init__(self, *args: object, choices: Sequence[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["destination_types"].choices = list(choices)
+        self.fields["destination_types"].initial = [code for code, _ in choices]
+
+
+class ReferralDraftForm(forms.Form):
+    """The parts of a draft the clinician writes: where it goes, what is asked, notes."""
+
+    destination = forms.ModelChoiceField(
+        queryset=Destination.objects.none(),
+        required=False,
+        empty_label="(not in the directory: addressed to the service type)",
+        widget=forms.Select(
+            attrs={"class": "form-select", "aria-describedby": "id_destination-help"}
+        ),
+        help_text="Administrators keep the directory of services in the admin.",
+    )
+    clinical_question = forms.CharField(
+        label="Clinical question / reason for referral",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        error_messages={"required": "Write the clinical question: the letter asks it."},
+    )
+    notes = forms.CharField(
+        label="Notes for the recipient",
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+    def __init__(self, *args: object, referral: Referral, **kwargs: object) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "destination": referral.destination_id,
+                "clinical_question": referral.clinical_question,
+                "notes": referral.notes,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = destinations_for(referral.destination_type)
+
+    def clean_clinical_question(self) -> str:
+        question = self.cleaned_data["clinical_question"].strip()
+        if not question:
+            raise forms.ValidationError("Write the clinical question: the letter asks it.")
+        return question
+
+
+class SignForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have read the letter preview and sign this referral.",
+        error_messages={"required": "Tick the box to confirm you have read the letter."},
+    )

@@ -1,0 +1,218 @@
+"""The clinician's review of an intake, the referrals it leads to, and their PDF letters.
+
+State changes live in referrals/services.py; these classes hold data and constraints.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from intake.models import Intake, TriageRecord
+
+
+class DestinationType(models.TextChoices):
+    """The triage spec's dispositions that send a letter somewhere (all but self_help)."""
+
+    URGENT = "urgent", "Urgent (emergency department)"
+    XRAY = "xray", "X-ray"
+    SPINE_REVIEW = "spine_review", "Spine review"
+    MEDICAL_REVIEW = "medical_review", "Medical review"
+    SURGERY_REVIEW = "surgery_review", "Surgery review"
+    INJECTION = "injection", "Injection"
+    INSERTS = "inserts", "Inserts / orthoses"
+
+
+class CaseReview(models.Model):
+    """A clinician's decision on an intake's triage: accepted as is, or overridden with a reason."""
+
+    class State(models.TextChoices):
+        REVIEWED = "reviewed", "Reviewed"
+        REFERRAL_SIGNED = "referral_signed", "Referral signed"
+        LETTER_READY = "letter_ready", "Letter ready"
+        SENT = "sent", "Sent"
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        OVERRIDDEN = "overridden", "Overridden"
+
+    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="review")
+    triage_record = models.ForeignKey(TriageRecord, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    disposition = models.CharField(max_length=32)
+    actions = models.JSONField(default=list)
+    override_reason = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.REVIEWED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"Review of intake {self.intake_id}: {self.decision} {self.disposition}"
+
+
+class Destination(models.Model):
+    """A service letters are sent to; administrators keep the directory in the admin."""
+
+    destination_type = models.CharField(max_length=32, choices=DestinationType.choices)
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["destination_type", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Referral(models.Model):
+    """A signed request to one destination. Signed referrals are immutable; a correction is a
+    new version that supersedes the old one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SIGNED = "signed", "Signed"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Letter ready"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="referrals")
+    destination_type = models.CharField(max_length=32, choices=DestinationType.choices)
+    destination = models.ForeignKey(
+        Destination, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    clinical_question = models.TextField()
+    # The clinician's notes for the recipient: part of what is signed, so kept on the referral
+    # rather than read from the (editable) review.
+    notes = models.TextField(blank=True)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=200, blank=True)
+    signer_title = models.CharField(max_length=100, blank=True)
+    signer_registration = models.CharField(max_length=50, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["intake", "status"])]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk} ({self.destination_type}) v{self.version}"
+
+
+class Letter(models.Model):
+    """A rendered PDF: a referral letter, or the self-help handout of an intake.
+
+    Stored outside any public URL under a random name, with its SHA-256 re-checked at download.
+    """
+
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", "Referral letter"
+        HANDOUT = "handout", "Self-help handout"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="letters")
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="letters"
+    )
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "version"],
+                condition=models.Q(referral__isnull=False),
+                name="one_letter_per_referral_version",
+            ),
+            # Handouts have no referral: one per intake and version, so a double click or a
+            # duplicate request cannot issue two.
+            models.UniqueConstraint(
+                fields=["intake", "version"],
+                condition=models.Q(kind="handout"),
+                name="one_handout_per_intake_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} ({self.status})"
+
+
+class OutboxMessage(models.Model):
+    """A task to publish, written in the same transaction as the change that needs it, so a
+    broker outage delays the work but never loses it (relayed by a periodic task)."""
+
+    topic = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["published_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic}({self.object_id})"
+
+
+class Delivery(models.Model):
+    """One sending of one letter through one channel; the unique pair makes sending idempotent."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    recipient = models.CharField(max_length=254)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "channel"], name="one_delivery_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery of letter {self.letter_id} by {self.channel}"

@@ -1,0 +1,332 @@
+"""Referrals and letters: drafts, preview, signing, live status, download, sending, retry.
+
+Access: `clinician_required` on every view (clinicians and administrators; front desk and
+signed-in users without a role get 403, anonymous users the login page), then one helper per
+object: `_get_case` (a submitted intake), `_get_referral`, `_get_own_draft` (only the clinician
+who wrote a draft may change or sign it: a signature is personal), `_get_letter`.
+State changes are POST only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from intake.access import clinician_required
+from intake.audit import audit_record, client_ip
+from intake.models import Intake
+from referrals.forms_letters import ReferralDraftForm, ReferralDraftsForm, SignForm
+from referrals.models import Letter, Referral
+from referrals.pdf import print_css, render_letter_html
+from referrals.selectors_letters import (
+    HANDOUT_TEMPLATE,
+    case_referrals,
+    handout_context,
+    letter_file_name,
+    letter_get,
+    referral_get,
+    referral_letter_context,
+    referral_row,
+    referral_template_name,
+)
+from referrals.selectors_review import case_for_clinician
+from referrals.services import letters as services
+
+POLL_SECONDS = 2
+
+
+def _get_case(intake_id: int) -> Intake:
+    intake = case_for_clinician(intake_id=intake_id)
+    if intake is None:
+        raise Http404("No submitted intake with this number.")
+    return intake
+
+
+def _get_referral(pk: int) -> Referral:
+    referral = referral_get(pk)
+    if referral is None:
+        raise Http404("No referral with this number.")
+    return referral
+
+
+def _get_own_draft(request: HttpRequest, pk: int) -> Referral:
+    referral = _get_referral(pk)
+    if referral.clinician_id != request.user.pk:
+        raise PermissionDenied("Only the clinician who wrote this draft can change or sign it.")
+    return referral
+
+
+def _get_letter(pk: int) -> Letter:
+    letter = letter_get(pk)
+    if letter is None:
+        raise Http404("No letter with this number.")
+    return letter
+
+
+def _back_to_referral(referral: Referral) -> HttpResponse:
+    return redirect("referrals:referral", pk=referral.pk)
+
+
+# --- the case's referrals -----------------------------------------------------------------------
+
+
+def _panel_context(intake: Intake) -> dict[str, object]:
+    panel = case_referrals(intake)
+    return {
+        "panel": panel,
+        "intake": intake,
+        "drafts_form": ReferralDraftsForm(choices=panel.offerable_types),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@never_cache
+@require_GET
+@clinician_required
+def case_letters(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    return render(request, "referrals/case_referrals.html", _panel_context(intake))
+
+
+@never_cache
+@require_GET
+@clinician_required
+def case_letters_panel(request: HttpRequest, intake_id: int) -> HttpResponse:
+    """The referrals panel alone: loaded into the case page, and polled (with
+    X-Background-Poll) while a letter renders or an e-mail is on its way."""
+    intake = _get_case(intake_id)
+    return render(request, "referrals/_case_referrals_panel.html", _panel_context(intake))
+
+
+@require_POST
+@clinician_required
+def referral_drafts_create(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    panel = case_referrals(intake)
+    if panel.review is None:
+        messages.error(request, "Review the case before preparing referrals.")
+        return redirect("referrals:case", intake_id=intake.pk)
+    form = ReferralDraftsForm(request.POST, choices=panel.offerable_types)
+    if not form.is_valid():
+        context = _panel_context(intake) | {"drafts_form": form}
+        return render(request, "referrals/case_referrals.html", context, status=400)
+    drafts = services.referral_create_drafts(
+        review=panel.review,
+        destination_types=form.cleaned_data["destination_types"],
+        user=request.user,
+    )
+    messages.success(request, f"{len(drafts)} draft referral(s) prepared: check, preview, sign.")
+    if drafts:
+        return redirect("referrals:referral", pk=drafts[0].pk)
+    return redirect("referrals:case_letters", intake_id=intake.pk)
+
+
+@require_POST
+@clinician_required
+def handout_issue(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    try:
+        services.handout_issue(intake=intake, user=request.user)
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The self-help handout is queued; it will be ready shortly.")
+    return redirect("referrals:case_letters", intake_id=intake.pk)
+
+
+@never_cache
+@require_GET
+@clinician_required
+def handout_preview(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = _get_case(intake_id)
+    context = handout_context(letter=Letter(kind=Letter.Kind.HANDOUT, intake=intake, version=0))
+    audit_record(
+        actor=request.user,
+        action=services.AUDIT_LETTER_PREVIEWED,
+        intake=intake,
+        detail="self-help handout",
+        ip_address=client_ip(request),
+    )
+    return render(request, HANDOUT_TEMPLATE, context | {"preview": True})
+
+
+# --- one referral -------------------------------------------------------------------------------
+
+
+def _render_referral(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    form: ReferralDraftForm | None = None,
+    sign_form: SignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    is_draft = referral.status == Referral.Status.DRAFT
+    context = {
+        "row": referral_row(referral),
+        "referral": referral,
+        "can_edit": is_draft and referral.clinician_id == request.user.pk,
+        "form": form or ReferralDraftForm(referral=referral),
+        "sign_form": sign_form or SignForm(),
+        "poll_seconds": POLL_SECONDS,
+    }
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@clinician_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_referral(request, _get_referral(pk))
+
+
+@require_POST
+@clinician_required
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_own_draft(request, pk)
+    form = ReferralDraftForm(request.POST, referral=referral)
+    if not form.is_valid():
+        return _render_referral(request, referral, form=form, status=400)
+    try:
+        services.referral_update_draft(referral=referral, user=request.user, **form.cleaned_data)
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Draft saved.")
+    return _back_to_referral(referral)
+
+
+@never_cache
+@require_GET
+@clinician_required
+def referral_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter's HTML, exactly as the worker will render it (a draft shows DRAFT)."""
+    referral = _get_referral(pk)
+    context = referral_letter_context(referral=referral, draft_signer=request.user)
+    audit_record(
+        actor=request.user,
+        action=services.AUDIT_LETTER_PREVIEWED,
+        intake=referral.intake,
+        obj=referral,
+        ip_address=client_ip(request),
+    )
+    html = render_letter_html(
+        referral_template_name(referral.destination_type), context | {"preview": True}
+    )
+    return HttpResponse(html)
+
+
+@require_GET
+@clinician_required
+def letter_css(request: HttpRequest) -> HttpResponse:
+    """The print stylesheet of templates/pdf/, for the on-screen preview."""
+    return HttpResponse(print_css(), content_type="text/css; charset=utf-8")
+
+
+@require_POST
+@clinician_required
+def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_own_draft(request, pk)
+    sign_form = SignForm(request.POST)
+    if not sign_form.is_valid():
+        return _render_referral(request, referral, sign_form=sign_form, status=400)
+    try:
+        services.referral_sign(referral=referral, user=request.user, now=timezone.now())
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Signed. The letter is queued and will be ready shortly.")
+    return _back_to_referral(referral)
+
+
+@require_POST
+@clinician_required
+def referral_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_referral(pk)
+    try:
+        draft = services.referral_correct(referral=referral, user=request.user)
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+        return _back_to_referral(referral)
+    messages.success(request, f"Version {draft.version} drafted: edit it, then sign it.")
+    return _back_to_referral(draft)
+
+
+@require_POST
+@clinician_required
+def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_referral(pk)
+    try:
+        delivery = services.referral_send(referral=referral, user=request.user)
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The letter is being e-mailed to {delivery.recipient}.")
+    return _back_to_referral(referral)
+
+
+@never_cache
+@require_GET
+@clinician_required
+def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status fragment of one referral, polled while its letter renders."""
+    referral = _get_referral(pk)
+    context = {"row": referral_row(referral), "poll_seconds": POLL_SECONDS}
+    return render(request, "referrals/_referral_status.html", context)
+
+
+# --- letters ------------------------------------------------------------------------------------
+
+
+@require_POST
+@clinician_required
+def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _get_letter(pk)
+    try:
+        services.letter_retry(letter=letter, user=request.user)
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The letter is queued again.")
+    if letter.referral_id:
+        return redirect("referrals:referral", pk=letter.referral_id)
+    return redirect("referrals:case_letters", intake_id=letter.intake_id)
+
+
+@never_cache
+@require_GET
+@clinician_required
+def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF, only if it still matches its SHA-256; never cached, always audited."""
+    letter = _get_letter(pk)
+    if letter.status != Letter.Status.READY:
+        raise Http404("This letter is not ready.")
+    try:
+        pdf = services.letter_read_verified(letter=letter)
+    except services.LetterIntegrityError as exc:
+        services.letter_mark_damaged(letter=letter, user=request.user, reason=str(exc))
+        context = {"letter": letter, "reason": str(exc), "back": _letter_back_url(letter)}
+        return render(request, "referrals/letter_damaged.html", context, status=409)
+    audit_record(
+        actor=request.user,
+        action=services.AUDIT_LETTER_DOWNLOADED,
+        intake=letter.intake,
+        obj=letter,
+        ip_address=client_ip(request),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter_file_name(letter)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _letter_back_url(letter: Letter) -> str:
+    if letter.referral_id:
+        return reverse("referrals:referral", kwargs={"pk": letter.referral_id})
+    return reverse("referrals:case_letters", kwargs={"intake_id": letter.intake_id})
