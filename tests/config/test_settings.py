@@ -76,3 +76,15 @@ def test_production_hashes_passwords_with_argon2() -> None:
         "print(settings.PASSWORD_HASHERS[0])",
     )
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_production_collects_static_files_with_hashed_names(tmp_path: Path) -> None:
+    # The Docker image runs collectstatic; a vendored file pointing at a missing source map
+    # would break the build, and a missing asset would leave pages (and letters) unstyled.
+    result = _start(
+        {**PRODUCTION, "STATIC_ROOT": str(tmp_path)}, "manage.py", "collectstatic", "--noinput"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text(encoding="utf-8")
+    for asset in ("vendor/bootstrap.min.css", "vendor/htmx.min.js", "js/foot_map.js"):
+        assert f'"{asset}"' in manifest
