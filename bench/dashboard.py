@@ -30,11 +30,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.histories import Mix, random_history  # noqa: E402
 
 DB_NAME = "bench_dashboard"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -56,16 +57,6 @@ LAST_NAMES_STEMS = (  # noqa: SIM905 - a word list reads better than 60 quoted s
     "Park Lee Nguyen Tran Chen Wang Zhang Liu Murphy Kelly Byrne Walsh"
 ).split()
 SUFFIXES = ("", "son", "er", "ley", "ford", "ton", "well", "field", "by", "ham", "s", "worth")
-
-REALISTIC = {
-    "weeks_since_onset": (0, 60),
-    "minutes_into_run": (0, 150),
-    "weekly_km_now": (0, 120),
-    "weekly_km_4_weeks_ago": (0, 120),
-    "longest_run_km_recent": (0, 45),
-    "longest_run_km_prior_30_days": (0, 45),
-    "weeks": (0, 26),
-}
 
 
 def _database_ready() -> None:
@@ -90,34 +81,14 @@ def _django() -> None:
 # --- seeding ----------------------------------------------------------------------------------
 
 
-def _random_value(rng: random.Random, name: str, schema: dict[str, Any]) -> Any:
-    if "const" in schema:
-        return schema["const"]
-    if "enum" in schema:
-        return rng.choice(schema["enum"])
-    kind = schema.get("type")
-    if kind == "object":
-        return _random_object(rng, schema, 0.5)
-    if kind == "array":
-        return rng.sample(schema["items"]["enum"], rng.choice((0, 1, 1, 2)))
-    if kind == "boolean":
-        return rng.random() < 0.08
-    low, high = REALISTIC.get(name, (schema["minimum"], schema["maximum"]))
-    return rng.randint(int(low), int(high))
-
-
-def _random_object(rng: random.Random, schema: dict[str, Any], present: float) -> dict[str, Any]:
-    return {
-        name: _random_value(rng, name, sub)
-        for name, sub in schema["properties"].items()
-        if rng.random() < present
-    }
-
-
-def _history(rng: random.Random, schema: dict[str, Any]) -> dict[str, Any]:
-    history = _random_object(rng, schema, 0.7)
-    history["schema_version"] = "1"
-    return history
+# Dashboard seeds answer less and say yes less often than the triage bench's worst case.
+SEED_MIX = Mix(
+    section_present=0.7,
+    field_present=0.5,
+    boolean_true=0.08,
+    decimals=0.0,
+    list_lengths=(0, 1, 1, 2),
+)
 
 
 def _name(rng: random.Random) -> tuple[str, str]:
@@ -132,7 +103,6 @@ def seed(n: int, rng: random.Random, out) -> None:  # noqa: ANN001 - a text stre
 
     from intake import triage as engine
     from intake.models import AuditEvent, Intake, Patient, StaffProfile, TriageRecord
-    from intake.triage.schema import SCHEMA
     from referrals.models import CaseReview
 
     priority = {d.code: d.priority for d in engine.DISPOSITIONS}
@@ -172,7 +142,7 @@ def seed(n: int, rng: random.Random, out) -> None:  # noqa: ANN001 - a text stre
     for _ in range(n):
         visit = today + dt.timedelta(days=rng.randint(-700, 30))
         submitted = rng.random() < 0.97
-        history = _history(rng, SCHEMA) if submitted else None
+        history = random_history(rng, SEED_MIX) if submitted else None
         result = engine.triage(history).to_dict() if submitted else None
         results.append(result)
         submitted_at = dt.datetime.combine(
@@ -195,16 +165,7 @@ def seed(n: int, rng: random.Random, out) -> None:  # noqa: ANN001 - a text stre
     with transaction.atomic():
         Intake.objects.bulk_create(intakes, batch_size=BATCH)
         records = [
-            TriageRecord(
-                intake=intake,
-                rules_version=r["rules_version"],
-                disposition=r["disposition"],
-                actions=r["actions"],
-                red_flags=r["red_flags"],
-                advice=r["advice"],
-                consider=r["consider"],
-                reasons=r["reasons"],
-            )
+            TriageRecord.from_result(intake, r)
             for intake, r in zip(intakes, results, strict=True)
             if r is not None
         ]

@@ -82,6 +82,7 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
+from bench.histories import typical_runner  # noqa: E402
 from intake import triage  # noqa: E402
 from intake.models import Intake, Patient, StaffProfile, TriageRecord  # noqa: E402
 from intake.roles import CLINICIAN  # noqa: E402
@@ -105,45 +106,7 @@ RENDERED = re.compile(
     r"Letter (\d+) rendered in ([\d.]+) ms, ([\d.]+) ms CPU \((\d+) bytes, attempt \d+, pid (\d+)\)"
 )
 
-TYPICAL_HISTORY = {
-    "schema_version": "1",
-    "symptoms": {
-        "side": "left",
-        "regions": ["forefoot", "interspace_3_4", "toes"],
-        "sensations": ["numbness", "tingling", "burning"],
-        "weeks_since_onset": 8,
-        "when": "only_running",
-        "minutes_into_run": 25,
-        "eases_within_minutes_of_stopping": True,
-        "relieved_by_removing_shoe": True,
-        "clicking_or_pebble_feeling": True,
-        "activities": ["road", "track"],
-        "lower_leg_tightness": False,
-    },
-    "footwear": {
-        "fit": "tight",
-        "toe_box": "narrow",
-        "lacing": "tight",
-        "socks": "thick",
-        "sole": "flexible",
-    },
-    "foot_structure": {"arch": "flat", "very_flexible_sole": False},
-    "training": {
-        "weekly_km_now": 52,
-        "weekly_km_4_weeks_ago": 35,
-        "longest_run_km_recent": 24,
-        "longest_run_km_prior_30_days": 18,
-        "forefoot_slapping": True,
-    },
-    "injury": {
-        "recent_injury": True,
-        "swelling": True,
-        "could_not_bear_weight_4_steps": False,
-        "bone_tenderness": ["metatarsal_shaft"],
-    },
-    "back": {"low_back_pain": False, "pain_radiates_below_knee": False},
-    "medical": {"conditions": []},
-}
+TYPICAL_HISTORY = typical_runner()
 
 
 def say(text: str = "") -> None:
@@ -183,17 +146,7 @@ def seed(count: int, *, start: int, clinician, destination: Destination) -> list
         for patient in patients
     )
     records = TriageRecord.objects.bulk_create(
-        TriageRecord(
-            intake=intake,
-            rules_version=result["rules_version"],
-            disposition=result["disposition"],
-            actions=result["actions"],
-            red_flags=result["red_flags"],
-            advice=result["advice"],
-            consider=result["consider"],
-            reasons=result["reasons"],
-        )
-        for intake in intakes
+        TriageRecord.from_result(intake, result) for intake in intakes
     )
     for intake, record in zip(intakes, records, strict=True):
         intake.current_triage = record

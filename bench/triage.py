@@ -21,63 +21,21 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jsonschema import Draft202012Validator  # noqa: E402
 
+from bench.histories import random_history  # noqa: E402
 from intake.triage.batch import triage_line, triage_text  # noqa: E402
 from intake.triage.schema import SCHEMA, HistoryError, validate_history  # noqa: E402
 
 TARGET_PER_SECOND = 20_000
 
-# Plausible figures for the numeric fields; anything else uses the schema's own bounds.
-REALISTIC_RANGES: dict[str, tuple[float, float]] = {
-    "weeks_since_onset": (0, 60),
-    "minutes_into_run": (0, 150),
-    "weekly_km_now": (0, 120),
-    "weekly_km_4_weeks_ago": (0, 120),
-    "longest_run_km_recent": (0, 45),
-    "longest_run_km_prior_30_days": (0, 45),
-    "weeks": (0, 26),
-}
-SECTION_PRESENT = 0.75  # how often a group of questions (footwear, training, ...) is answered
-FIELD_PRESENT = 0.55  # how often a question within an answered group is answered
-BOOLEAN_TRUE = 0.2
-
-
-def random_value(rng: random.Random, name: str, schema: dict[str, Any]) -> Any:
-    """A schema-valid value for one property, leaning towards what patients actually answer."""
-    if "const" in schema:
-        return schema["const"]
-    if "enum" in schema:
-        return rng.choice(schema["enum"])
-    kind = schema.get("type")
-    if kind == "object":
-        return random_object(rng, schema, FIELD_PRESENT)
-    if kind == "array":
-        choices = schema["items"]["enum"]
-        return rng.sample(choices, rng.choice((0, 1, 1, 2, 3)))
-    if kind == "boolean":
-        return rng.random() < BOOLEAN_TRUE
-    low, high = REALISTIC_RANGES.get(name, (schema["minimum"], schema["maximum"]))
-    if kind == "integer" or rng.random() < 0.7:
-        return rng.randint(int(low), int(high))
-    return round(rng.uniform(low, high), 1)
-
-
-def random_object(rng: random.Random, schema: dict[str, Any], present: float) -> dict[str, Any]:
-    return {
-        name: random_value(rng, name, subschema)
-        for name, subschema in schema["properties"].items()
-        if rng.random() < present
-    }
-
 
 def generate_lines(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    return [json.dumps(random_object(rng, SCHEMA, SECTION_PRESENT)) for _ in range(n)]
+    return [json.dumps(random_history(rng)) for _ in range(n)]
 
 
 _jsonschema = Draft202012Validator(SCHEMA)

@@ -6,6 +6,8 @@ consistent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -134,8 +136,24 @@ class TriageRecord(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    # The engine's result fields (TriageResult.to_dict()) this record keeps.
+    RESULT_FIELDS = (
+        "rules_version",
+        "disposition",
+        "actions",
+        "red_flags",
+        "advice",
+        "consider",
+        "reasons",
+    )
+
     def __str__(self) -> str:
         return f"Triage v{self.rules_version} of intake {self.intake_id}: {self.disposition}"
+
+    @classmethod
+    def from_result(cls, intake: Intake, result: dict[str, Any]) -> TriageRecord:
+        """An unsaved record of the engine's result (`TriageResult.to_dict()`) for `intake`."""
+        return cls(intake=intake, **{name: result[name] for name in cls.RESULT_FIELDS})
 
 
 class StaffProfile(models.Model):

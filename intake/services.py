@@ -34,17 +34,8 @@ def intake_triage_record(*, intake: Intake, history: Mapping | None = None) -> T
     carries its priority so the review queue can sort on one index.
     """
     result = engine.triage(history if history is not None else intake.history)
-    data = result.to_dict()
-    record = TriageRecord.objects.create(
-        intake=intake,
-        rules_version=data["rules_version"],
-        disposition=data["disposition"],
-        actions=data["actions"],
-        red_flags=data["red_flags"],
-        advice=data["advice"],
-        consider=data["consider"],
-        reasons=data["reasons"],
-    )
+    record = TriageRecord.from_result(intake, result.to_dict())
+    record.save()
     Intake.objects.filter(pk=intake.pk).update(
         current_triage=record,
         triage_priority=_PRIORITY[record.disposition],

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -18,45 +20,9 @@ from tests.factories import ClinicianFactory, IntakeFactory, PatientFactory
 
 # A typical runner (~30 history lines): forefoot neuroma pattern, tight shoes, a mileage spike,
 # a recent injury with a tender metatarsal shaft. Triage: xray, inserts, self_help.
-TYPICAL_HISTORY: dict[str, Any] = {
-    "schema_version": "1",
-    "symptoms": {
-        "side": "left",
-        "regions": ["forefoot", "interspace_3_4", "toes"],
-        "sensations": ["numbness", "tingling", "burning"],
-        "weeks_since_onset": 8,
-        "when": "only_running",
-        "minutes_into_run": 25,
-        "eases_within_minutes_of_stopping": True,
-        "relieved_by_removing_shoe": True,
-        "clicking_or_pebble_feeling": True,
-        "activities": ["road", "track"],
-        "lower_leg_tightness": False,
-    },
-    "footwear": {
-        "fit": "tight",
-        "toe_box": "narrow",
-        "lacing": "tight",
-        "socks": "thick",
-        "sole": "flexible",
-    },
-    "foot_structure": {"arch": "flat", "very_flexible_sole": False},
-    "training": {
-        "weekly_km_now": 52,
-        "weekly_km_4_weeks_ago": 35,
-        "longest_run_km_recent": 24,
-        "longest_run_km_prior_30_days": 18,
-        "forefoot_slapping": True,
-    },
-    "injury": {
-        "recent_injury": True,
-        "swelling": True,
-        "could_not_bear_weight_4_steps": False,
-        "bone_tenderness": ["metatarsal_shaft"],
-    },
-    "back": {"low_back_pain": False, "pain_radiates_below_knee": False},
-    "medical": {"conditions": []},
-}
+TYPICAL_HISTORY: dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "data/typical-runner.json").read_text(encoding="utf-8")
+)
 
 # Red flag (URG-1) plus a radicular pattern: urgent and spine_review.
 RED_FLAG_HISTORY: dict[str, Any] = {
