@@ -20,7 +20,17 @@ from intake.models import AuditEvent, Intake
 
 
 class AuditAction:
-    """The action names written to AuditEvent.action. Letters and referrals use theirs too."""
+    """Every action name written to AuditEvent.action, each with a label below."""
+
+    PATIENT_REGISTERED = "patient.registered"
+    VISIT_CREATED = "intake.created"
+    LINK_CREATED = "invitation.created"
+    LINK_REVOKED = "invitation.revoked"
+    LINK_EMAIL_FAILED = "invitation.email_failed"
+    TABLET_STARTED = "invitation.tablet"
+    SUBMITTED = "intake.submitted"
+    REOPENED = "intake.reopened"
+    IMPORTED = "intake.imported"
 
     CASE_VIEWED = "case.viewed"
     REVIEW_ACCEPTED = "review.accepted"
@@ -57,16 +67,15 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     AuditAction.LETTER_SENT: "Sent a letter",
     AuditAction.HANDOUT_ISSUED: "Issued the self-help handout",
     AuditAction.AUDIT_EXPORTED: "Exported the audit trail",
-    # Written by intake.services (IntakeAuditAction); labelled here for the case page and CSV.
-    "patient.registered": "Registered the patient",
-    "intake.created": "Created the visit",
-    "invitation.created": "Created a link for the patient",
-    "invitation.revoked": "Revoked the patient's link",
-    "invitation.email_failed": "Link e-mail failed",
-    "invitation.tablet": "Started the form on the clinic tablet",
-    "intake.submitted": "Patient submitted the history",
-    "intake.reopened": "Reopened the history for the patient",
-    "intake.imported": "Imported a history",
+    AuditAction.PATIENT_REGISTERED: "Registered the patient",
+    AuditAction.VISIT_CREATED: "Created the visit",
+    AuditAction.LINK_CREATED: "Created a link for the patient",
+    AuditAction.LINK_REVOKED: "Revoked the patient's link",
+    AuditAction.LINK_EMAIL_FAILED: "Link e-mail failed",
+    AuditAction.TABLET_STARTED: "Started the form on the clinic tablet",
+    AuditAction.SUBMITTED: "Patient submitted the history",
+    AuditAction.REOPENED: "Reopened the history for the patient",
+    AuditAction.IMPORTED: "Imported a history",
 }
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
-from intake.audit import audit_record
+from intake.audit import AuditAction, audit_record
 from intake.models import Intake, Invitation, Patient, TriageRecord
 from intake.questions import STEP_SLUGS, Step
 from intake.tokens import token_hash, token_is_well_formed, token_new
@@ -48,18 +48,6 @@ def intake_triage_record(*, intake: Intake, history: Mapping | None = None) -> T
 
 
 # Audit actions written by this app (the case page shows them by name; see intake.audit).
-class IntakeAuditAction:
-    PATIENT_REGISTERED = "patient.registered"
-    VISIT_CREATED = "intake.created"
-    LINK_CREATED = "invitation.created"
-    LINK_REVOKED = "invitation.revoked"
-    LINK_EMAIL_FAILED = "invitation.email_failed"
-    TABLET_STARTED = "invitation.tablet"
-    SUBMITTED = "intake.submitted"
-    REOPENED = "intake.reopened"
-    IMPORTED = "intake.imported"
-
-
 class DuplicatePatient(Exception):
     """Registering would make a second record for a patient the clinic already has."""
 
@@ -144,7 +132,7 @@ def patient_register(
             field="mrn",
             existing=existing,
         ) from error
-    audit_record(actor=created_by, action=IntakeAuditAction.PATIENT_REGISTERED, obj=patient)
+    audit_record(actor=created_by, action=AuditAction.PATIENT_REGISTERED, obj=patient)
     return patient
 
 
@@ -166,7 +154,7 @@ def intake_create(
     intake = Intake.objects.create(patient=patient, visit_date=visit_date, created_by=created_by)
     audit_record(
         actor=created_by,
-        action=IntakeAuditAction.VISIT_CREATED,
+        action=AuditAction.VISIT_CREATED,
         intake=intake,
         obj=intake,
         detail=f"Visit on {visit_date:%Y-%m-%d}",
@@ -211,7 +199,7 @@ def invitation_create(
     )
     audit_record(
         actor=created_by,
-        action=IntakeAuditAction.LINK_CREATED,
+        action=AuditAction.LINK_CREATED,
         intake=locked,
         obj=invitation,
         detail=f"Channel: {channel}",
@@ -267,7 +255,7 @@ def invitation_send_email(
     except (OSError, smtplib.SMTPException):
         audit_record(
             actor=created_by,
-            action=IntakeAuditAction.LINK_EMAIL_FAILED,
+            action=AuditAction.LINK_EMAIL_FAILED,
             intake=intake,
             obj=link.invitation,
         )
@@ -282,7 +270,7 @@ def invitation_revoke(*, intake: Intake, actor: AbstractBaseUser | None, now: dt
         revoked_at=now
     )
     if revoked:
-        audit_record(actor=actor, action=IntakeAuditAction.LINK_REVOKED, intake=intake)
+        audit_record(actor=actor, action=AuditAction.LINK_REVOKED, intake=intake)
     return revoked
 
 
@@ -379,7 +367,7 @@ def intake_submit(*, intake: Intake, now: dt.datetime) -> bool:
         intake.status, intake.history, intake.submitted_at = Intake.Status.SUBMITTED, history, now
         intake.answers, intake.steps_completed = locked.answers, locked.steps_completed
         intake_triage_record(intake=intake)
-        audit_record(actor=None, action=IntakeAuditAction.SUBMITTED, intake=intake, obj=intake)
+        audit_record(actor=None, action=AuditAction.SUBMITTED, intake=intake, obj=intake)
     return True
 
 
@@ -401,7 +389,7 @@ def intake_reopen(
             return False
         audit_record(
             actor=actor,
-            action=IntakeAuditAction.REOPENED,
+            action=AuditAction.REOPENED,
             intake=intake,
             obj=intake,
             detail=reason,
@@ -438,7 +426,7 @@ def history_import(
         created_by=actor,
     )
     intake_triage_record(intake=intake)
-    audit_record(actor=actor, action=IntakeAuditAction.IMPORTED, intake=intake, obj=intake)
+    audit_record(actor=actor, action=AuditAction.IMPORTED, intake=intake, obj=intake)
     return intake
 
 

@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.access import front_desk_required
-from intake.audit import audit_record, client_ip
+from intake.audit import AuditAction, audit_record, client_ip
 from intake.forms import PatientForm, ReopenForm, VisitForm
 from intake.models import Intake, Invitation, Patient
 from intake.patient_session import patient_session_bind
@@ -30,7 +30,6 @@ from intake.roles import is_clinician, is_front_desk
 from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
 from intake.services import (
     DuplicatePatient,
-    IntakeAuditAction,
     IntakeLocked,
     NewLink,
     intake_create,
@@ -201,7 +200,7 @@ def tablet_start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intake:patient", pk=intake.patient_id)
     audit_record(
         actor=request.user,
-        action=IntakeAuditAction.TABLET_STARTED,
+        action=AuditAction.TABLET_STARTED,
         intake=intake,
         obj=link.invitation,
         ip_address=client_ip(request),

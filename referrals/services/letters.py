@@ -38,7 +38,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from intake.audit import audit_record
+from intake.audit import AuditAction, audit_record
 from intake.models import Intake, StaffProfile
 from referrals.models import (
     CaseReview,
@@ -83,17 +83,6 @@ OUTBOX_KEEP = dt.timedelta(days=7)
 # A letter queued this long ago and never claimed lost its message (e.g. a flushed broker).
 LOST_MESSAGE_AFTER = dt.timedelta(minutes=30)
 LETTERS_DIR = "letters"
-
-AUDIT_REFERRAL_CREATED = "referral.created"
-AUDIT_REFERRAL_UPDATED = "referral.updated"
-AUDIT_REFERRAL_SIGNED = "referral.signed"
-AUDIT_REFERRAL_CORRECTED = "referral.corrected"
-AUDIT_LETTER_RETRIED = "letter.retried"
-AUDIT_LETTER_DOWNLOADED = "letter.downloaded"
-AUDIT_LETTER_PREVIEWED = "letter.previewed"
-AUDIT_LETTER_DAMAGED = "letter.integrity_failed"
-AUDIT_LETTER_SENT = "letter.sent"
-AUDIT_HANDOUT_ISSUED = "handout.issued"
 
 
 class LetterError(Exception):
@@ -145,7 +134,7 @@ def referral_create_drafts(
                 clinician=user,
             )
             audit_record(
-                actor=user, action=AUDIT_REFERRAL_CREATED, intake=review.intake, obj=referral
+                actor=user, action=AuditAction.REFERRAL_CREATED, intake=review.intake, obj=referral
             )
             created.append(referral)
     return created
@@ -167,7 +156,9 @@ def referral_update_draft(
     ).update(destination=destination, clinical_question=clinical_question, notes=notes)
     if updated != 1:
         raise LetterError("This referral is signed and can no longer be changed; correct it.")
-    audit_record(actor=user, action=AUDIT_REFERRAL_UPDATED, intake=referral.intake, obj=referral)
+    audit_record(
+        actor=user, action=AuditAction.REFERRAL_UPDATED, intake=referral.intake, obj=referral
+    )
     referral.refresh_from_db()
     return referral
 
@@ -194,7 +185,7 @@ def referral_correct(*, referral: Referral, user: AbstractBaseUser) -> Referral:
         ) from exc
     audit_record(
         actor=user,
-        action=AUDIT_REFERRAL_CORRECTED,
+        action=AuditAction.REFERRAL_CORRECTED,
         intake=referral.intake,
         obj=draft,
         detail=f"corrects referral {referral.pk} v{referral.version}",
@@ -249,7 +240,9 @@ def referral_sign(*, referral: Referral, user: AbstractBaseUser, now: dt.datetim
             version=referral.version,
         )
         _queue(topic=TOPIC_RENDER, object_id=letter.pk)
-        audit_record(actor=user, action=AUDIT_REFERRAL_SIGNED, intake=referral.intake, obj=referral)
+        audit_record(
+            actor=user, action=AuditAction.REFERRAL_SIGNED, intake=referral.intake, obj=referral
+        )
         _case_review_follow_letters(referral.intake)
     referral.refresh_from_db()
     return letter
@@ -271,7 +264,7 @@ def handout_issue(*, intake: Intake, user: AbstractBaseUser) -> Letter:
         with transaction.atomic():
             letter = Letter.objects.create(kind=Letter.Kind.HANDOUT, intake=intake, version=1)
             _queue(topic=TOPIC_RENDER, object_id=letter.pk)
-            audit_record(actor=user, action=AUDIT_HANDOUT_ISSUED, intake=intake, obj=letter)
+            audit_record(actor=user, action=AuditAction.HANDOUT_ISSUED, intake=intake, obj=letter)
     except IntegrityError:  # a concurrent request issued it first
         return existing.first()
     return letter
@@ -522,7 +515,9 @@ def letter_retry(*, letter: Letter, user: AbstractBaseUser) -> Letter:
             status=Referral.Status.SIGNED, error=""
         )
         _queue(topic=TOPIC_RENDER, object_id=letter.pk)
-        audit_record(actor=user, action=AUDIT_LETTER_RETRIED, intake=letter.intake, obj=letter)
+        audit_record(
+            actor=user, action=AuditAction.LETTER_RETRIED, intake=letter.intake, obj=letter
+        )
     letter.refresh_from_db()
     return letter
 
@@ -578,7 +573,11 @@ def letter_mark_damaged(*, letter: Letter, user: AbstractBaseUser, reason: str) 
             status=Referral.Status.FAILED, error=error
         )
         audit_record(
-            actor=user, action=AUDIT_LETTER_DAMAGED, intake=letter.intake, obj=letter, detail=reason
+            actor=user,
+            action=AuditAction.LETTER_INTEGRITY_FAILED,
+            intake=letter.intake,
+            obj=letter,
+            detail=reason,
         )
     logger.error("Letter %s failed its integrity check: %s", letter.pk, reason)
 
@@ -614,7 +613,7 @@ def referral_send(*, referral: Referral, user: AbstractBaseUser) -> Delivery:
             _queue(topic=TOPIC_SEND, object_id=delivery.pk)
             audit_record(
                 actor=user,
-                action=AUDIT_LETTER_SENT,
+                action=AuditAction.LETTER_SENT,
                 intake=referral.intake,
                 obj=letter,
                 detail=f"e-mail to {destination.email}",

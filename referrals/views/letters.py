@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from intake.access import clinician_required
-from intake.audit import audit_record, client_ip
+from intake.audit import AuditAction, audit_record, client_ip
 from intake.models import Intake
 from referrals.forms_letters import ReferralDraftForm, ReferralDraftsForm, SignForm
 from referrals.models import Letter, Referral
@@ -148,7 +148,7 @@ def handout_preview(request: HttpRequest, intake_id: int) -> HttpResponse:
     context = handout_context(letter=Letter(kind=Letter.Kind.HANDOUT, intake=intake, version=0))
     audit_record(
         actor=request.user,
-        action=services.AUDIT_LETTER_PREVIEWED,
+        action=AuditAction.LETTER_PREVIEWED,
         intake=intake,
         detail="self-help handout",
         ip_address=client_ip(request),
@@ -211,7 +211,7 @@ def referral_preview(request: HttpRequest, pk: int) -> HttpResponse:
     context = referral_letter_context(referral=referral, draft_signer=request.user)
     audit_record(
         actor=request.user,
-        action=services.AUDIT_LETTER_PREVIEWED,
+        action=AuditAction.LETTER_PREVIEWED,
         intake=referral.intake,
         obj=referral,
         ip_address=client_ip(request),
@@ -315,7 +315,7 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "referrals/letter_damaged.html", context, status=409)
     audit_record(
         actor=request.user,
-        action=services.AUDIT_LETTER_DOWNLOADED,
+        action=AuditAction.LETTER_DOWNLOADED,
         intake=letter.intake,
         obj=letter,
         ip_address=client_ip(request),

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from freezegun import freeze_time
 
-from intake.audit import AuditAction, audit_record
+from intake.audit import AUDIT_ACTION_LABELS, AuditAction, audit_record
 from intake.models import AuditEvent, AuditTrailIsAppendOnly
 from tests.referrals.factories_review import submitted_intake
 
@@ -198,3 +198,9 @@ def test_every_review_action_leaves_a_row(clinician, clinician_client) -> None:
 @pytest.mark.parametrize("query", ["abc", "42", "case.viewed"])
 def test_the_admin_search_takes_any_text(admin_client_, event, query: str) -> None:
     assert admin_client_.get("/admin/intake/auditevent/", {"q": query}).status_code == 200
+
+
+def test_every_action_the_app_records_has_a_label_for_readers() -> None:
+    recorded = {value for name, value in vars(AuditAction).items() if name.isupper()}
+    assert recorded == set(AUDIT_ACTION_LABELS)
+    assert all(label and label[0].isupper() for label in AUDIT_ACTION_LABELS.values())
