@@ -62,6 +62,17 @@ class IntakeLocked(Exception):
     """The intake was submitted: its answers can no longer change."""
 
 
+REVIEWED_HISTORY_MESSAGE = (
+    "A clinician has already reviewed this history, so it cannot be reopened. Ask the clinician"
+    " to reopen their review on the case page first (possible until a referral is signed); new"
+    " information after that goes in the clinical notes."
+)
+
+
+class IntakeReviewed(Exception):
+    """A clinician has reviewed the submitted history; it stays as they read it."""
+
+
 class IntakeIncomplete(Exception):
     """Submit was asked for before every step was answered."""
 
@@ -380,12 +391,21 @@ def intake_reopen(
 ) -> bool:
     """Unlock a submitted history so the patient can change it, with the reason in the audit
     trail. Answers and earlier triage results are kept; the history is rebuilt on the next
-    submit. False if it was not submitted."""
+    submit. False if it was not submitted.
+
+    A history a clinician has reviewed is not reopened (IntakeReviewed): their decision, and any
+    letter signed on it, rests on the answers as they read them. The clinician withdraws the
+    review first (possible until a referral is signed), which puts the case back in the queue.
+    """
     with transaction.atomic():
-        reopened = Intake.objects.filter(pk=intake.pk, status=Intake.Status.SUBMITTED).update(
-            status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None
-        )
+        # Conditional on reviewed_at too: a review committing at the same moment holds the
+        # intake's row lock, and this UPDATE then sees it and changes nothing.
+        reopened = Intake.objects.filter(
+            pk=intake.pk, status=Intake.Status.SUBMITTED, reviewed_at__isnull=True
+        ).update(status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None)
         if not reopened:
+            if Intake.objects.filter(pk=intake.pk, reviewed_at__isnull=False).exists():
+                raise IntakeReviewed(REVIEWED_HISTORY_MESSAGE)
             return False
         audit_record(
             actor=actor,

@@ -29,8 +29,10 @@ from intake.patient_session import patient_session_bind
 from intake.roles import is_clinician, is_front_desk
 from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
 from intake.services import (
+    REVIEWED_HISTORY_MESSAGE,
     DuplicatePatient,
     IntakeLocked,
+    IntakeReviewed,
     NewLink,
     intake_create,
     intake_reopen,
@@ -229,18 +231,30 @@ def intake_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This form is not submitted, so it is already open.")
         return redirect("home")
     form = ReopenForm(request.POST or None)
+    refused = ""
     if request.method == "POST" and form.is_valid():
-        intake_reopen(
-            intake=intake,
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-            ip_address=client_ip(request),
-        )
-        messages.success(request, "The form is open again. Send the patient a new link.")
-        return redirect(_back_to(request) or _reopen_landing(request, intake))
+        try:
+            intake_reopen(
+                intake=intake,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
+        except IntakeReviewed as exc:
+            refused = str(exc)
+        else:
+            messages.success(request, "The form is open again. Send the patient a new link.")
+            return redirect(_back_to(request) or _reopen_landing(request, intake))
     state = intake_with_state(intake=intake, now=timezone.now())
-    context = {"form": form, "visit": state, "next": _back_to(request) or ""}
-    return render(request, "intake/desk_reopen.html", context)
+    context = {
+        "form": form,
+        "visit": state,
+        "next": _back_to(request) or "",
+        # Said before anyone types a reason, not only after the POST is refused.
+        "refusal": refused or (REVIEWED_HISTORY_MESSAGE if intake.reviewed_at else ""),
+    }
+    status = 409 if refused else 200
+    return render(request, "intake/desk_reopen.html", context, status=status)
 
 
 def _back_to(request: HttpRequest) -> str | None:

@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 
 from intake.audit import AuditAction
-from intake.models import AuditEvent
+from intake.models import AuditEvent, Intake
+from intake.questions import STEP_SLUGS
+from intake.services import intake_submit
 from referrals.models import CaseReview
 from referrals.services.review import (
     ReviewError,
@@ -358,3 +360,41 @@ def test_set_state_refuses_an_unknown_state(clinician) -> None:
 
     with pytest.raises(ValueError, match="Unknown review state"):
         case_review_set_state(intake=review.intake, state="archived")
+
+
+def test_a_reviewed_history_is_not_reopened_for_the_patient(clinician, front_desk_client) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician)
+    url = f"/desk/visits/{review.intake_id}/reopen/"
+
+    # Said before anyone types a reason...
+    page = front_desk_client.get(url).content.decode()
+    assert "Ask the clinician to reopen their review" in page
+    assert 'name="reason"' not in page
+    # ...and a POST (a page loaded before the review) changes nothing.
+    response = front_desk_client.post(url, {"reason": "Wrong foot"})
+
+    assert response.status_code == 409
+    assert "already reviewed this history" in response.content.decode()
+    intake = Intake.objects.get(pk=review.intake_id)
+    assert intake.status == Intake.Status.SUBMITTED
+    assert intake.history is not None
+    assert not AuditEvent.objects.filter(action=AuditAction.REOPENED).exists()
+
+
+def test_after_the_review_is_withdrawn_the_corrected_history_comes_back_for_review(
+    clinician, clinician_client, front_desk_client
+) -> None:
+    review = CaseReviewFactory(reviewed_by=clinician, intake=submitted_intake(history=INSERTS))
+    intake = review.intake
+    clinician_client.post(f"/review/case/{intake.pk}/reopen/")
+    response = front_desk_client.post(f"/desk/visits/{intake.pk}/reopen/", {"reason": "Other foot"})
+    assert response.status_code == 302
+
+    # The patient goes through every step again and sends the form.
+    Intake.objects.filter(pk=intake.pk).update(steps_completed=list(STEP_SLUGS))
+    intake.refresh_from_db()
+    assert intake_submit(intake=intake, now=timezone.now()) is True
+
+    intake.refresh_from_db()
+    assert intake.reviewed_at is None
+    assert f'data-intake="{intake.pk}"' in clinician_client.get("/review/").content.decode()
