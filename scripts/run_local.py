@@ -41,6 +41,7 @@ def main() -> int:
     }
     sys.stdout.write(
         f"Serving on http://127.0.0.1:{port}/ with a Celery worker and beat. Ctrl-C stops all.\n"
+        f"E-mails sent by the app are written to {var / 'mail'}/ unless EMAIL_BACKEND is set.\n"
     )
     sys.stdout.flush()
 

@@ -88,3 +88,15 @@ def test_production_collects_static_files_with_hashed_names(tmp_path: Path) -> N
     manifest = (tmp_path / "staticfiles.json").read_text(encoding="utf-8")
     for asset in ("vendor/bootstrap.min.css", "vendor/htmx.min.js", "js/foot_map.js"):
         assert f'"{asset}"' in manifest
+
+
+def test_local_mail_goes_to_files_not_the_console_or_the_network() -> None:
+    result = _start(
+        {},
+        "-c",
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)",
+    )
+    backend, path = result.stdout.split()
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path.endswith("/mail")
