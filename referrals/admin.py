@@ -6,24 +6,11 @@ keep it here).
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from intake.audit import audit_action_label
 from intake.models import AuditEvent
+from referrals.admin_letters import ReadOnlyAdmin  # also registers the letters' admin pages
 from referrals.models import CaseReview, Destination
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by administrators; nobody adds, changes or deletes through the admin."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)
@@ -65,6 +52,3 @@ class DestinationAdmin(admin.ModelAdmin):
     list_display = ("name", "destination_type", "email", "phone", "active")
     list_filter = ("destination_type", "active")
     search_fields = ("name", "email")
-
-
-from referrals import admin_letters  # noqa: E402, F401 - referrals, letters, outbox, deliveries

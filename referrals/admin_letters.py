@@ -3,7 +3,7 @@
 the admin offers one action, re-queueing failed letters, which calls `letter_retry`.
 
 The destination directory (referrals.models.Destination) is registered in referrals/admin.py.
-Imported from referrals/admin.py.
+Imported from referrals/admin.py, which also uses `ReadOnlyAdmin`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from referrals.models import Delivery, Letter, OutboxMessage, Referral
 from referrals.services.letters import LetterError, letter_retry
 
 
-class _ReadOnly(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable by administrators; nobody adds, changes or deletes through the admin."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -28,7 +30,7 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(_ReadOnly):
+class ReferralAdmin(ReadOnlyAdmin):
     list_display = ("id", "intake_id", "destination_type", "version", "status", "signed_at")
     list_filter = ("status", "destination_type")
     search_fields = ("=id", "=intake__id")
@@ -36,7 +38,7 @@ class ReferralAdmin(_ReadOnly):
 
 
 @admin.register(Letter)
-class LetterAdmin(_ReadOnly):
+class LetterAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "intake_id", "referral_id", "version", "status", "attempts")
     list_filter = ("status", "kind")
     search_fields = ("=id", "=intake__id", "=referral__id")
@@ -57,14 +59,14 @@ class LetterAdmin(_ReadOnly):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(_ReadOnly):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ("id", "topic", "object_id", "created_at", "published_at", "publish_attempts")
     list_filter = ("topic", ("published_at", admin.EmptyFieldListFilter))
     show_full_result_count = False
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(_ReadOnly):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ("id", "letter_id", "channel", "recipient", "status", "sent_at")
     list_filter = ("status", "channel")
     show_full_result_count = False
