@@ -71,6 +71,12 @@ class ReferralDraftForm(forms.Form):
         return question
 
 
+UNSAVED_CHANGES_MESSAGE = (
+    "The draft has changes that are not saved, so the preview does not show them: "
+    "save the draft, read the preview, then sign."
+)
+
+
 class SignForm(forms.Form):
     confirm = forms.BooleanField(
         label="I have read the letter preview and sign this referral.",

@@ -98,7 +98,7 @@ class LetterIntegrityError(LetterError):
 
 def _default_question(destination_type: str) -> str:
     label = DestinationType(destination_type).label
-    return f"Please assess this runner with foot numbness: {label.lower()}."
+    return f"Please assess this runner with foot numbness: {label}."
 
 
 def referral_create_drafts(

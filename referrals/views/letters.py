@@ -15,13 +15,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from intake.access import clinician_required
 from intake.audit import AuditAction, audit_record, client_ip
 from intake.models import Intake
-from referrals.forms_letters import ReferralDraftForm, ReferralDraftsForm, SignForm
+from referrals.forms_letters import (
+    UNSAVED_CHANGES_MESSAGE,
+    ReferralDraftForm,
+    ReferralDraftsForm,
+    SignForm,
+)
 from referrals.models import Letter, Referral
 from referrals.pdf import print_css, render_letter_html
 from referrals.selectors_letters import (
@@ -121,7 +127,15 @@ def referral_drafts_create(request: HttpRequest, intake_id: int) -> HttpResponse
         destination_types=form.cleaned_data["destination_types"],
         user=request.user,
     )
-    messages.success(request, f"{len(drafts)} draft referral(s) prepared: check, preview, sign.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d draft referral prepared: check it, preview it, sign it.",
+            "%(count)d draft referrals prepared: check, preview and sign each.",
+            len(drafts),
+        )
+        % {"count": len(drafts)},
+    )
     if drafts:
         return redirect("referrals:referral", pk=drafts[0].pk)
     return redirect("referrals:case_letters", intake_id=intake.pk)
@@ -234,8 +248,15 @@ def letter_css(request: HttpRequest) -> HttpResponse:
 def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _get_own_draft(request, pk)
     sign_form = SignForm(request.POST)
-    if not sign_form.is_valid():
-        return _render_referral(request, referral, sign_form=sign_form, status=400)
+    # The draft's fields come with "Sign" (one form on the page). The clinician attests to the
+    # saved letter they previewed, so changed text is kept on the page, not signed unseen.
+    form = None
+    if any(name in request.POST for name in ReferralDraftForm.base_fields):
+        form = ReferralDraftForm(request.POST, referral=referral)
+        if form.is_valid() and form.has_changed():
+            sign_form.add_error(None, UNSAVED_CHANGES_MESSAGE)
+    if not sign_form.is_valid() or (form is not None and not form.is_valid()):
+        return _render_referral(request, referral, form=form, sign_form=sign_form, status=400)
     try:
         services.referral_sign(referral=referral, user=request.user, now=timezone.now())
     except services.LetterError as exc:

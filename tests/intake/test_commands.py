@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from intake.models import AuditEvent, Intake, Invitation, Patient, TriageRecord
 from intake.triage import triage
 from intake.triage.schema import SCHEMA
+from referrals.models import Destination, DestinationType
 from tests.factories import IntakeFactory, PatientFactory
 
 VIGNETTES = sorted((Path(__file__).parents[2] / "intake/triage/clinical/vignettes").glob("*.json"))
@@ -171,14 +172,21 @@ def test_the_demo_holds_every_vignette_in_several_states_and_a_second_run_adds_n
         Intake.objects.count(),
         Invitation.objects.count(),
         TriageRecord.objects.count(),
+        Destination.objects.count(),
     )
     out = _run("seed_demo")
     assert "Demo patients added: 0" in out
+    assert "Demo services added to the referral directory: 0." in out
     assert counts == (
         Patient.objects.count(),
         Intake.objects.count(),
         Invitation.objects.count(),
         TriageRecord.objects.count(),
+        Destination.objects.count(),
+    )
+    # Every kind of referral has a named service to go to.
+    assert set(Destination.objects.values_list("destination_type", flat=True)) == set(
+        DestinationType.values
     )
     histories = [i.history for i in Intake.objects.filter(status=Intake.Status.SUBMITTED)]
     vignettes = [json.loads(p.read_text())["history"] for p in VIGNETTES]

@@ -65,7 +65,20 @@ def test_preparing_drafts_creates_one_per_ticked_action_and_opens_the_first(
     assert all(d.status == Referral.Status.DRAFT and d.clinician == clinician for d in drafts)
     assert drafts[0].destination.name == "Only radiology"  # the directory's only one
     assert drafts[1].destination is None
+    assert drafts[0].clinical_question.endswith("foot numbness: X-ray.")
     assert response["Location"] == reverse("referrals:referral", args=[drafts[0].pk])
+
+
+def test_preparing_one_draft_says_so_in_the_singular(clinician_client, review) -> None:
+    response = _post(
+        clinician_client,
+        "referral_drafts_create",
+        review.intake_id,
+        {"destination_types": ["xray"]},
+        follow=True,
+    )
+
+    assert "1 draft referral prepared: check it, preview it, sign it." in response.content.decode()
 
 
 def test_preparing_the_same_drafts_twice_creates_them_once(clinician_client, review) -> None:
@@ -205,6 +218,47 @@ def test_signing_freezes_the_referral_and_queues_its_letter(clinician_client, cl
     assert referral.signer_registration == clinician.staff_profile.registration_number
     assert Letter.objects.get(referral=referral).status == Letter.Status.PENDING
     assert OutboxMessage.objects.count() == 1
+
+
+def test_signing_with_the_saved_text_sent_along_signs(clinician_client, clinician) -> None:
+    referral = draft_referral(clinician=clinician)
+    page_fields = {
+        "destination": referral.destination_id,
+        "clinical_question": referral.clinical_question,
+        "notes": referral.notes,
+    }
+
+    _post(clinician_client, "referral_sign", referral.pk, page_fields | {"confirm": "on"})
+
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SIGNED
+
+
+def test_signing_with_unsaved_changes_keeps_them_and_signs_nothing(
+    clinician_client, clinician
+) -> None:
+    referral = draft_referral(clinician=clinician)
+
+    response = _post(
+        clinician_client,
+        "referral_sign",
+        referral.pk,
+        {
+            "destination": referral.destination_id,
+            "clinical_question": "A question typed but never saved?",
+            "notes": referral.notes,
+            "confirm": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The draft has changes that are not saved" in page
+    assert "A question typed but never saved?" in page
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DRAFT
+    assert referral.clinical_question == "Stress fracture of the 3rd metatarsal shaft?"
+    assert not Letter.objects.exists()
 
 
 def test_a_signed_referral_cannot_be_edited_or_signed_again(clinician_client, clinician) -> None:
