@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from intake.models import Intake, Patient
 from tests.factories import PASSWORD, FrontDeskFactory, IntakeFactory
@@ -58,7 +59,8 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
 
     page.get_by_role("button", name="Copy the link").click()
     page.get_by_role("button", name="Copy link").click()
-    assert "Link copied" in page.locator("[data-copy-status]").inner_text()
+    # The clipboard write is asynchronous: expect() waits for the message, a read would race it.
+    expect(page.locator("[data-copy-status]")).to_contain_text("Link copied")
     url = page.evaluate("navigator.clipboard.readText()")
     assert url == page.locator("#patient-link").input_value()
     assert url.startswith(f"{live_server.url}/p/")
@@ -73,14 +75,14 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
         phone.close()
 
     page.get_by_role("link", name="Done").click()
-    assert page.locator("[data-state]").first.inner_text() == "Opened"
+    expect(page.locator("[data-state]").first).to_have_text("Opened")
     page.goto(f"{live_server.url}/desk/?q=quinn")
     assert page.locator("td [data-state]").first.inner_text() == "Opened"
 
     page.goto(f"{live_server.url}/desk/patients/{Patient.objects.get().pk}/")
     page.get_by_role("button", name="Print a slip with QR code").click()
     qr = page.locator("img.slip__qr")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     assert page.evaluate("document.querySelector('img.slip__qr').naturalWidth") > 0
     _settle(page)
 

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from PIL import Image, ImageStat
+from playwright.sync_api import expect
 
 from referrals.models import Letter, Referral
 from tests.factories import PASSWORD, ClinicianFactory
@@ -52,7 +53,7 @@ def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
     page.get_by_label("I have read the letter preview and sign this referral.").check()
     page.get_by_role("button", name="Sign the referral").click()
 
-    assert page.get_by_text("Signed. The letter is queued").is_visible()
+    expect(page.get_by_text("Signed. The letter is queued")).to_be_visible()
     page.get_by_text("Letter ready", exact=True).wait_for(timeout=60_000)  # htmx polling
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()

@@ -4,6 +4,7 @@ the foot map, and submits it (a real browser on the live server)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from intake.models import Intake
 from tests.factories import IntakeFactory
@@ -43,7 +44,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     _no_sideways_scroll(page)
     _choose(page, "side", "right")
     right = page.locator('[data-foot-map-drawing="right"]')
-    assert right.is_visible()
+    expect(right).to_be_visible()
     assert page.locator('[data-foot-map-drawing="left"]').is_hidden()
     right.locator('[data-region="interspace_3_4"][role="checkbox"]').click()
     right.locator('[data-region="heel"]').click()
@@ -115,7 +116,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     swelling = page.locator("#q-swelling")
     assert swelling.is_hidden()
     _choose(page, "recent_injury", "yes")
-    assert swelling.is_visible()
+    expect(swelling).to_be_visible()
     _choose(page, "swelling", "no")
     _choose(page, "could_not_bear_weight_4_steps", "no")
     _choose(page, "bone_spot", "no")
@@ -146,7 +147,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     weeks = page.locator("#q-weeks")
     assert weeks.is_hidden()
     _choose(page, "tried", "looser_lacing")
-    assert weeks.is_visible()
+    expect(weeks).to_be_visible()
     page.get_by_label("For how many weeks have you tried them?").fill("3")
     _choose(page, "outcome", "no_change")
     _choose(page, "inserts", "none")
@@ -207,7 +208,7 @@ def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browse
         page.wait_for_url("**/form/when/")
         # Follow-up questions all show, each with a hint, when no script can hide them.
         page.goto(f"{live_server.url}/form/injury/")
-        assert page.locator("#q-swelling").is_visible()
+        expect(page.locator("#q-swelling")).to_be_visible()
         assert "Only if you answered “Yes” above." in page.locator("#q-swelling").inner_text()
         page.goto("about:blank")
     finally:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from intake.models import AuditEvent
 from referrals.models import CaseReview
@@ -52,10 +53,10 @@ def test_a_clinician_overrides_the_top_case_with_a_reason_and_sees_it_audited(
     page.get_by_role("button", name="Save review").click()
 
     page.wait_for_url(f"{live_server.url}/review/case/{urgent.pk}/")
-    assert page.get_by_role("status").filter(has_text="Review saved.").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Review saved.")).to_be_visible()
     trail = page.locator(".audit-table tbody")
     override_row = trail.locator("tr", has_text="Overrode the triage")
-    assert override_row.is_visible()
+    expect(override_row).to_be_visible()
     assert "Saddle symptoms were from a cycling saddle" in override_row.inner_text()
     assert "Dr Ada Okafor" in override_row.inner_text()
 
