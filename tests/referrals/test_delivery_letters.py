@@ -82,6 +82,23 @@ def test_a_destination_without_e_mail_is_refused_with_a_message(clinician_client
     assert not Delivery.objects.exists()
 
 
+def test_a_ready_letter_without_a_destination_e_mail_says_how_to_send_it(
+    clinician_client, clinician, referral
+) -> None:
+    unaddressed = ready_referral(clinician=clinician)
+    Referral.objects.filter(pk=unaddressed.pk).update(destination=None)
+
+    without = clinician_client.get(reverse("referrals:referral", args=[unaddressed.pk]))
+    with_email = clinician_client.get(reverse("referrals:referral", args=[referral.pk]))
+
+    assert "Not e-mailed: this referral has no destination with an e-mail address" in (
+        without.content.decode()
+    )
+    assert "E-mail to" not in without.content.decode()
+    assert "E-mail to xray@hospital.example.org" in with_email.content.decode()
+    assert "Not e-mailed" not in with_email.content.decode()
+
+
 def test_a_letter_not_yet_ready_is_not_sent(clinician_client, clinician) -> None:
     referral = ready_referral(clinician=clinician)
     Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.RENDERING)
