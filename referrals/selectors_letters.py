@@ -49,14 +49,22 @@ class ReferralRow:
         return self.delivery is not None and self.delivery.status == Delivery.Status.PENDING
 
     @property
-    def can_send(self) -> bool:
+    def has_email_address(self) -> bool:
         destination = self.referral.destination
+        return destination is not None and bool(destination.email)
+
+    @property
+    def can_send(self) -> bool:
         return (
             self.referral.status == Referral.Status.READY
-            and destination is not None
-            and bool(destination.email)
+            and self.has_email_address
             and not self.sending
         )
+
+    @property
+    def ready_without_email_address(self) -> bool:
+        """A ready letter that can only be printed: the page says so and how to change it."""
+        return self.referral.status == Referral.Status.READY and not self.has_email_address
 
 
 @dataclass(frozen=True, slots=True)
