@@ -94,7 +94,7 @@ from referrals.pdf import (  # noqa: E402
     render_letter_html,
     render_pdf,
 )
-from referrals.selectors_letters import letter_document  # noqa: E402
+from referrals.selectors.letters import letter_document  # noqa: E402
 from referrals.services.letters import referral_sign  # noqa: E402
 
 TARGET_RENDER_MS = 150

@@ -50,7 +50,7 @@ from referrals.models import (
     Referral,
 )
 from referrals.pdf import render_pdf
-from referrals.selectors_letters import (
+from referrals.selectors.letters import (
     handout_advice_wanted,
     letter_document,
     letter_file_name,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from intake.audit import AuditAction, audit_record
 from intake.models import Intake
 from referrals.models import CaseReview
-from referrals.selectors_review import (
+from referrals.selectors.review import (
     DISPOSITION_LABELS,
     DISPOSITION_PRIORITY,
     disposition_label,

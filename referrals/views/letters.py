@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from intake.access import clinician_required
 from intake.audit import AuditAction, audit_record, client_ip
 from intake.models import Intake
-from referrals.forms_letters import (
+from referrals.forms.letters import (
     UNSAVED_CHANGES_MESSAGE,
     ReferralDraftForm,
     ReferralDraftsForm,
@@ -30,7 +30,7 @@ from referrals.forms_letters import (
 )
 from referrals.models import Letter, Referral
 from referrals.pdf import print_css, render_letter_html
-from referrals.selectors_letters import (
+from referrals.selectors.letters import (
     HANDOUT_TEMPLATE,
     case_referrals,
     handout_context,
@@ -41,7 +41,7 @@ from referrals.selectors_letters import (
     referral_row,
     referral_template_name,
 )
-from referrals.selectors_review import case_for_clinician
+from referrals.selectors.review import case_for_clinician
 from referrals.services import letters as services
 
 POLL_SECONDS = 2

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 from intake.access import clinician_required
 from intake.audit import audit_csv_lines, audit_events_between, client_ip
 from intake.models import Intake
-from referrals.forms import AuditExportForm, CaseReviewForm, QueueFilterForm, ReviewNotesForm
+from referrals.forms.review import AuditExportForm, CaseReviewForm, QueueFilterForm, ReviewNotesForm
 from referrals.models import CaseReview
-from referrals.selectors_review import (
+from referrals.selectors.review import (
     case_detail,
     case_for_clinician,
     queue_for_clinician,

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from referrals.models import Letter, Referral
 from tests.factories import PASSWORD, ClinicianFactory
-from tests.referrals.factories_letters import DestinationFactory, reviewed_case
+from tests.referrals.factories import DestinationFactory, reviewed_case
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from intake.models import AuditEvent
 from referrals.models import CaseReview
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
-from tests.referrals.factories_review import INSERTS, URGENT, submitted_intake
+from tests.referrals.factories import INSERTS, URGENT, submitted_intake
 
 # The live server reads committed rows; the serialized rollback restores the staff groups.
 pytestmark = [

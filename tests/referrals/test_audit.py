@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from intake.audit import AUDIT_ACTION_LABELS, AuditAction, audit_record
 from intake.models import AuditEvent, AuditTrailIsAppendOnly
-from tests.referrals.factories_review import submitted_intake
+from tests.referrals.factories import submitted_intake
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from intake.audit import AuditAction, audit_record
 from intake.models import AuditEvent, Intake
 from tests.factories import PatientFactory
-from tests.referrals.factories_review import (
+from tests.referrals.factories import (
     INSERTS,
     SELF_HELP,
     URGENT,

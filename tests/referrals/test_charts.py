@@ -7,7 +7,7 @@ import re
 from django.template.loader import render_to_string
 
 from referrals.charts import training_load_chart
-from tests.referrals.factories_review import vignette
+from tests.referrals.factories import vignette
 
 
 def _training(**figures: float) -> dict:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from referrals import tasks
 from referrals.models import CaseReview, Delivery, OutboxMessage, Referral
 from referrals.services import letters as services
-from tests.referrals.factories_letters import DestinationFactory, ready_referral
+from tests.referrals.factories import DestinationFactory, ready_referral
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 from intake.models import AuditEvent
 from referrals.models import Letter, Referral
 from referrals.services.letters import letter_render
-from tests.referrals.factories_letters import ready_referral, signed_referral
+from tests.referrals.factories import ready_referral, signed_referral
 
 
 @pytest.fixture

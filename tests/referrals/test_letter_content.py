@@ -10,14 +10,14 @@ from pypdf import PdfReader
 from intake.triage import ADVICE
 from referrals.models import DestinationType, Letter
 from referrals.pdf import render_pdf
-from referrals.selectors_letters import (
+from referrals.selectors.letters import (
     handout_context,
     letter_document,
     referral_letter_context,
     referral_template_name,
 )
 from referrals.services.letters import letter_read_verified, letter_render
-from tests.referrals.factories_letters import (
+from tests.referrals.factories import (
     QUIET_HISTORY,
     RED_FLAG_HISTORY,
     DestinationFactory,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from config.celery_app import app
 from referrals.models import Letter, OutboxMessage, Referral
 from referrals.services import letters as services
-from tests.referrals.factories_letters import draft_referral, signed_referral
+from tests.referrals.factories import draft_referral, signed_referral
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from referrals.pdf import (
     static_asset_path,
 )
 from referrals.services.letters import letter_read_verified, letter_render
-from tests.referrals.factories_letters import pdf_text, signed_referral
+from tests.referrals.factories import pdf_text, signed_referral
 
 
 class _Canary:

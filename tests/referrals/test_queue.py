@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from intake.models import Intake
 from referrals.models import CaseReview
-from referrals.selectors_review import QUEUE_PAGE_SIZE
+from referrals.selectors.review import QUEUE_PAGE_SIZE
 from tests.factories import PatientFactory
-from tests.referrals.factories_review import (
+from tests.referrals.factories import (
     INSERTS,
     SELF_HELP,
     URGENT,
@@ -163,7 +163,7 @@ def test_a_search_matching_many_patients_gives_the_same_cases(
     wanted = [submitted_intake(patient=ada, submitted_at=_ago(m)) for m in (30, 20)]
     submitted_intake(patient=PatientFactory(first_name="Bo", last_name="Pacer"))
     # Past this many matching patients the search joins instead of listing their ids.
-    monkeypatch.setattr("referrals.selectors_review.NARROW_SEARCH_PATIENTS", 0)
+    monkeypatch.setattr("referrals.selectors.review.NARROW_SEARCH_PATIENTS", 0)
 
     assert _row_ids(clinician_client.get("/review/", {"q": "str"})) == [w.pk for w in wanted]
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from tests.referrals.factories_review import SELF_HELP, URGENT, submitted_intake
+from tests.referrals.factories import SELF_HELP, URGENT, submitted_intake
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from referrals.models import Letter, Referral
 from referrals.services import letters as services
 from tests.factories import IntakeFactory
-from tests.referrals.factories_letters import draft_referral, reviewed_case, signed_referral
+from tests.referrals.factories import draft_referral, reviewed_case, signed_referral
 
 PERSONAS = [
     "clinician",

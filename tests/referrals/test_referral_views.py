@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from intake.models import AuditEvent
 from referrals.models import CaseReview, Letter, OutboxMessage, Referral
-from tests.referrals.factories_letters import (
+from tests.referrals.factories import (
     DestinationFactory,
     draft_referral,
     ready_referral,

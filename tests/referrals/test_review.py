@@ -18,7 +18,7 @@ from referrals.services.review import (
     case_review_reopen,
     case_review_set_state,
 )
-from tests.referrals.factories_review import (
+from tests.referrals.factories import (
     INSERTS,
     URGENT,
     XRAY,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.referrals.factories_review import CaseReviewFactory, submitted_intake
+from tests.referrals.factories import CaseReviewFactory, submitted_intake
 
 LOGIN = "login"
 PERSONAS = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from referrals.summary import history_summary
-from tests.referrals.factories_review import vignette
+from tests.referrals.factories import vignette
 
 
 def _items(history: dict) -> dict[str, tuple[str, bool]]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from referrals import tasks
 from referrals.models import CaseReview, Letter, Referral
 from referrals.services import letters as services
-from tests.referrals.factories_letters import reviewed_case, signed_referral
+from tests.referrals.factories import reviewed_case, signed_referral
 
 
 class WorkerKilled(BaseException):

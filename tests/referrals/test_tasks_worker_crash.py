@@ -29,7 +29,7 @@ from django.utils import timezone
 from config.celery_app import app, filesystem_transport_options
 from referrals.models import Letter, Referral
 from referrals.services.letters import referral_sign
-from tests.referrals.factories_letters import draft_referral
+from tests.referrals.factories import draft_referral
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from intake.audit import audit_action_label
 from intake.models import AuditEvent
-from referrals.admin_letters import ReadOnlyAdmin  # also registers the letters' admin pages
+from referrals.admin.letters import ReadOnlyAdmin
 from referrals.models import CaseReview, Destination
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django import forms
 
 from referrals.models import Destination, Referral
-from referrals.selectors_letters import destinations_for
+from referrals.selectors.letters import destinations_for
 
 TEXT_LIMIT = 4000
 

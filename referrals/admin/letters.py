@@ -2,8 +2,7 @@
 (what failed and why, what waits for the broker). Every change goes through the services, so
 the admin offers one action, re-queueing failed letters, which calls `letter_retry`.
 
-The destination directory (referrals.models.Destination) is registered in referrals/admin.py.
-Imported from referrals/admin.py, which also uses `ReadOnlyAdmin`.
+The destination directory (referrals.models.Destination) is registered in referrals/admin/review.py.
 """
 
 from __future__ import annotations

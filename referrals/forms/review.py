@@ -1,7 +1,4 @@
-"""Forms of the review dashboard. They validate and return domain values; services act.
-
-(The letters engineer's forms live in referrals/forms_letters.py.)
-"""
+"""Forms of the review dashboard. They validate and return domain values; services act."""
 
 from __future__ import annotations
 
@@ -13,7 +10,7 @@ from django.http import QueryDict
 
 from intake.models import TriageRecord
 from referrals.models import CaseReview
-from referrals.selectors_review import (
+from referrals.selectors.review import (
     ALL_STATES,
     AWAITING,
     DISPOSITION_LABELS,
