@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    # The floors: accounts and audit at the bottom, then intake, then referrals (STYLE.md).
+    "accounts",
+    "audit",
     "intake",
     "referrals",
 ]
