@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from intake.roles import is_clinician, is_front_desk
+from accounts.roles import is_clinician, is_front_desk
 
 
 def clinic(request: HttpRequest) -> dict[str, object]:

@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.roles import is_clinician, is_front_desk
 from config.celery_app import app as celery_app
-from intake.roles import is_clinician, is_front_desk
 
 
 @login_required

@@ -6,13 +6,9 @@ The desk sees where each form stands, never the answers or the triage.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable
-from functools import wraps
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,12 +17,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake.access import front_desk_required
+from accounts.decorators import front_desk_required, staff_required
+from accounts.roles import is_front_desk
 from intake.audit import AuditAction, audit_record, client_ip
 from intake.forms import PatientForm, ReopenForm, VisitForm
 from intake.models import Intake, Invitation, Patient
 from intake.patient_session import patient_session_bind
-from intake.roles import is_clinician, is_front_desk
 from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
 from intake.services import (
     REVIEWED_HISTORY_MESSAGE,
@@ -42,22 +38,6 @@ from intake.services import (
     invitation_send_email,
     patient_register,
 )
-
-View = Callable[..., HttpResponse]
-
-
-def _staff_who_may_reopen(view: View) -> View:
-    """Front desk or clinician: either may reopen a submitted form for the patient."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (is_front_desk(request.user) or is_clinician(request.user)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_intake(pk: int) -> Intake:
@@ -224,7 +204,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_staff_who_may_reopen
+@staff_required
 def intake_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     intake = _get_intake(pk)
     if intake.status != Intake.Status.SUBMITTED:

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from intake.access import clinician_required
+from accounts.decorators import clinician_required
 from intake.audit import AuditAction, audit_record, client_ip
 from intake.models import Intake
 from referrals.forms.letters import (

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from intake.access import clinician_required
+from accounts.decorators import clinician_required
 from intake.audit import audit_csv_lines, audit_events_between, client_ip
 from intake.models import Intake
 from referrals.forms.review import AuditExportForm, CaseReviewForm, QueueFilterForm, ReviewNotesForm

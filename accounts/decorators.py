@@ -1,4 +1,6 @@
-"""View decorators that check the role. Object checks live next to each app's views."""
+"""View decorators that check the role: one per role, all built the same way. Anonymous users
+go to the login page; signed-in users without the role get 403. Object checks are the gates in
+each app's `access.py` (one per object kind)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from intake.roles import is_clinician, is_front_desk
+from accounts.roles import is_administrator, is_clinician, is_front_desk, is_staff_member
 
 View = Callable[..., HttpResponse]
 
@@ -31,3 +33,5 @@ def _role_required(check: Callable[..., bool]) -> Callable[[View], View]:
 
 front_desk_required = _role_required(is_front_desk)
 clinician_required = _role_required(is_clinician)
+staff_required = _role_required(is_staff_member)
+administrator_required = _role_required(is_administrator)
