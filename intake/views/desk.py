@@ -10,7 +10,7 @@ import smtplib
 import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import front_desk_required, staff_required
 from accounts.roles import is_front_desk
-from intake.audit import AuditAction, audit_record, client_ip
+from intake.access import intake_for_user, patient_for_user
 from intake.forms import PatientForm, ReopenForm, VisitForm
-from intake.models import Intake, Invitation, Patient
+from intake.models import Intake, Invitation
 from intake.patient_session import patient_session_bind
 from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
 from intake.services import (
@@ -38,10 +38,6 @@ from intake.services import (
     invitation_send_email,
     patient_register,
 )
-
-
-def _get_intake(pk: int) -> Intake:
-    return get_object_or_404(Intake.objects.select_related("patient"), pk=pk)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -85,7 +81,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @front_desk_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=pk)
+    patient = patient_for_user(request.user, pk)
     context = {
         "patient": patient,
         "visits": patient_visits(patient=patient, now=timezone.now()),
@@ -97,7 +93,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @front_desk_required
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=pk)
+    patient = patient_for_user(request.user, pk)
     form = VisitForm(request.POST, today=timezone.localdate())
     if not form.is_valid():
         context = {
@@ -125,7 +121,7 @@ _HAND_OVER = {
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a new link (the old one stops working) and hand it over: e-mail, slip or copy. The
     token is shown in this response only; the database keeps its hash."""
-    intake = _get_intake(pk)
+    intake = intake_for_user(request.user, pk)
     channel = request.POST.get("channel", "")
     if channel not in _HAND_OVER:
         return HttpResponse("Unknown way to send the link.", status=400)
@@ -171,7 +167,7 @@ def _link_context(intake: Intake, link: NewLink) -> dict[str, object]:
 def tablet_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Hand this device to a checked-in patient: a new link, opened at once in a session bound to
     the patient's form. The staff member is signed out of this device first."""
-    intake = _get_intake(pk)
+    intake = intake_for_user(request.user, pk)
     now = timezone.now()
     try:
         link = invitation_create(
@@ -195,7 +191,7 @@ def tablet_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @front_desk_required
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    intake = _get_intake(pk)
+    intake = intake_for_user(request.user, pk)
     if invitation_revoke(intake=intake, actor=request.user, now=timezone.now()):
         messages.success(request, "The link is revoked: it no longer opens the form.")
     else:
@@ -206,7 +202,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def intake_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    intake = _get_intake(pk)
+    intake = intake_for_user(request.user, pk)
     if intake.status != Intake.Status.SUBMITTED:
         messages.info(request, "This form is not submitted, so it is already open.")
         return redirect("home")

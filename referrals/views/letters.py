@@ -1,16 +1,16 @@
 """Referrals and letters: drafts, preview, signing, live status, download, sending, retry.
 
 Access: `clinician_required` on every view (clinicians and administrators; front desk and
-signed-in users without a role get 403, anonymous users the login page), then one helper per
-object: `_get_case` (a submitted intake), `_get_referral`, `_get_own_draft` (only the clinician
-who wrote a draft may change or sign it: a signature is personal), `_get_letter`.
+signed-in users without a role get 403, anonymous users the login page), then one gate of
+referrals/access.py per object: `case_for_user` (a submitted intake), `referral_for_user`,
+`own_draft_for_user` (only the clinician who wrote a draft may change or sign it: a signature is
+personal), `letter_for_user`.
 State changes are POST only.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import clinician_required
-from intake.audit import AuditAction, audit_record, client_ip
 from intake.models import Intake
+from referrals.access import (
+    case_for_user,
+    letter_for_user,
+    may_change_draft,
+    own_draft_for_user,
+    referral_for_user,
+)
 from referrals.forms.letters import (
     UNSAVED_CHANGES_MESSAGE,
     ReferralDraftForm,
@@ -35,44 +41,13 @@ from referrals.selectors.letters import (
     case_referrals,
     handout_context,
     letter_file_name,
-    letter_get,
-    referral_get,
     referral_letter_context,
     referral_row,
     referral_template_name,
 )
-from referrals.selectors.review import case_for_clinician
 from referrals.services import letters as services
 
 POLL_SECONDS = 2
-
-
-def _get_case(intake_id: int) -> Intake:
-    intake = case_for_clinician(intake_id=intake_id)
-    if intake is None:
-        raise Http404("No submitted intake with this number.")
-    return intake
-
-
-def _get_referral(pk: int) -> Referral:
-    referral = referral_get(pk)
-    if referral is None:
-        raise Http404("No referral with this number.")
-    return referral
-
-
-def _get_own_draft(request: HttpRequest, pk: int) -> Referral:
-    referral = _get_referral(pk)
-    if referral.clinician_id != request.user.pk:
-        raise PermissionDenied("Only the clinician who wrote this draft can change or sign it.")
-    return referral
-
-
-def _get_letter(pk: int) -> Letter:
-    letter = letter_get(pk)
-    if letter is None:
-        raise Http404("No letter with this number.")
-    return letter
 
 
 def _back_to_referral(referral: Referral) -> HttpResponse:
@@ -96,7 +71,7 @@ def _panel_context(intake: Intake) -> dict[str, object]:
 @require_GET
 @clinician_required
 def case_letters(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     return render(request, "referrals/case_referrals.html", _panel_context(intake))
 
 
@@ -106,14 +81,14 @@ def case_letters(request: HttpRequest, intake_id: int) -> HttpResponse:
 def case_letters_panel(request: HttpRequest, intake_id: int) -> HttpResponse:
     """The referrals panel alone: loaded into the case page, and polled (with
     X-Background-Poll) while a letter renders or an e-mail is on its way."""
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     return render(request, "referrals/_case_referrals_panel.html", _panel_context(intake))
 
 
 @require_POST
 @clinician_required
 def referral_drafts_create(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     panel = case_referrals(intake)
     if panel.review is None:
         messages.error(request, "Review the case before preparing referrals.")
@@ -144,7 +119,7 @@ def referral_drafts_create(request: HttpRequest, intake_id: int) -> HttpResponse
 @require_POST
 @clinician_required
 def handout_issue(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     try:
         services.handout_issue(intake=intake, user=request.user)
     except services.LetterError as exc:
@@ -158,7 +133,7 @@ def handout_issue(request: HttpRequest, intake_id: int) -> HttpResponse:
 @require_GET
 @clinician_required
 def handout_preview(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     context = handout_context(letter=Letter(kind=Letter.Kind.HANDOUT, intake=intake, version=0))
     audit_record(
         actor=request.user,
@@ -181,11 +156,10 @@ def _render_referral(
     sign_form: SignForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    is_draft = referral.status == Referral.Status.DRAFT
     context = {
         "row": referral_row(referral),
         "referral": referral,
-        "can_edit": is_draft and referral.clinician_id == request.user.pk,
+        "can_edit": may_change_draft(request.user, referral),
         "form": form or ReferralDraftForm(referral=referral),
         "sign_form": sign_form or SignForm(),
         "poll_seconds": POLL_SECONDS,
@@ -197,13 +171,13 @@ def _render_referral(
 @require_GET
 @clinician_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_referral(request, _get_referral(pk))
+    return _render_referral(request, referral_for_user(request.user, pk))
 
 
 @require_POST
 @clinician_required
 def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_own_draft(request, pk)
+    referral = own_draft_for_user(request.user, pk)
     form = ReferralDraftForm(request.POST, referral=referral)
     if not form.is_valid():
         return _render_referral(request, referral, form=form, status=400)
@@ -221,7 +195,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def referral_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter's HTML, exactly as the worker will render it (a draft shows DRAFT)."""
-    referral = _get_referral(pk)
+    referral = referral_for_user(request.user, pk)
     context = referral_letter_context(referral=referral, draft_signer=request.user)
     audit_record(
         actor=request.user,
@@ -246,7 +220,7 @@ def letter_css(request: HttpRequest) -> HttpResponse:
 @require_POST
 @clinician_required
 def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_own_draft(request, pk)
+    referral = own_draft_for_user(request.user, pk)
     sign_form = SignForm(request.POST)
     # The draft's fields come with "Sign" (one form on the page). The clinician attests to the
     # saved letter they previewed, so changed text is kept on the page, not signed unseen.
@@ -269,7 +243,7 @@ def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def referral_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_referral(pk)
+    referral = referral_for_user(request.user, pk)
     try:
         draft = services.referral_correct(referral=referral, user=request.user)
     except services.LetterError as exc:
@@ -282,7 +256,7 @@ def referral_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_referral(pk)
+    referral = referral_for_user(request.user, pk)
     try:
         delivery = services.referral_send(referral=referral, user=request.user)
     except services.LetterError as exc:
@@ -297,7 +271,7 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment of one referral, polled while its letter renders."""
-    referral = _get_referral(pk)
+    referral = referral_for_user(request.user, pk)
     context = {"row": referral_row(referral), "poll_seconds": POLL_SECONDS}
     return render(request, "referrals/_referral_status.html", context)
 
@@ -308,7 +282,7 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _get_letter(pk)
+    letter = letter_for_user(request.user, pk)
     try:
         services.letter_retry(letter=letter, user=request.user)
     except services.LetterError as exc:
@@ -325,7 +299,7 @@ def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF, only if it still matches its SHA-256; never cached, always audited."""
-    letter = _get_letter(pk)
+    letter = letter_for_user(request.user, pk)
     if letter.status != Letter.Status.READY:
         raise Http404("This letter is not ready.")
     try:

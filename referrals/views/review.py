@@ -2,8 +2,9 @@
 decision, notes, reopening, and the administrators' audit export.
 
 Access: `clinician_required` (clinicians and administrators; front desk 403, anonymous to the
-login page) on every view, then `_get_case` for the object; changing a review's notes or
-reopening it is for its author or an administrator (`_get_own_review`).
+login page) on every view, then a gate of referrals/access.py for the object: `case_for_user`;
+changing a review's notes or reopening it is for its author or an administrator
+(`own_review_for_user`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,14 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import clinician_required
 from intake.audit import audit_csv_lines, audit_events_between, client_ip
 from intake.models import Intake
+from referrals.access import case_for_user, may_change_review, own_review_for_user
 from referrals.forms.review import AuditExportForm, CaseReviewForm, QueueFilterForm, ReviewNotesForm
-from referrals.models import CaseReview
-from referrals.selectors.review import (
-    case_detail,
-    case_for_clinician,
-    queue_for_clinician,
-    urgent_arrivals,
-)
+from referrals.selectors.review import case_detail, queue_for_clinician, urgent_arrivals
 from referrals.services.review import (
     ReviewError,
     audit_export_record,
@@ -42,22 +38,6 @@ from referrals.services.review import (
 )
 
 POLL_SECONDS = 15
-
-
-def _get_case(intake_id: int) -> Intake:
-    intake = case_for_clinician(intake_id=intake_id)
-    if intake is None:
-        raise Http404("No submitted intake with this number.")
-    return intake
-
-
-def _get_own_review(request: HttpRequest, intake: Intake) -> CaseReview:
-    review = getattr(intake, "review", None)
-    if review is None:
-        raise Http404("This case has not been reviewed.")
-    if review.reviewed_by_id != request.user.pk and not request.user.is_superuser:
-        raise PermissionDenied("Only the clinician who made this review can change it.")
-    return review
 
 
 def _queue_context(request: HttpRequest, form: QueueFilterForm) -> dict[str, object]:
@@ -125,8 +105,7 @@ def _render_case(
         "form": form or CaseReviewForm(triage=intake.current_triage),
         "notes_form": notes_form
         or ReviewNotesForm(initial={"notes": review.notes if review else ""}),
-        "can_change_review": review is not None
-        and (review.reviewed_by_id == request.user.pk or request.user.is_superuser),
+        "can_change_review": review is not None and may_change_review(request.user, review),
     }
     return render(request, "referrals/case.html", context, status=status)
 
@@ -135,7 +114,7 @@ def _render_case(
 @require_GET
 @clinician_required
 def case(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     case_view_record(intake=intake, actor=request.user, ip_address=client_ip(request))
     return _render_case(request, intake)
 
@@ -143,7 +122,7 @@ def case(request: HttpRequest, intake_id: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def review(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
+    intake = case_for_user(request.user, intake_id)
     form = CaseReviewForm(request.POST, triage=intake.current_triage)
     if form.is_valid():
         data = form.cleaned_data
@@ -166,14 +145,14 @@ def review(request: HttpRequest, intake_id: int) -> HttpResponse:
             messages.success(request, "Review saved.")
             return redirect("referrals:case", intake_id=intake.pk)
     # Reload: a refused review may be refused because the case changed under the clinician.
-    return _render_case(request, _get_case(intake_id), form=form, status=400)
+    return _render_case(request, case_for_user(request.user, intake_id), form=form, status=400)
 
 
 @require_POST
 @clinician_required
 def review_notes(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
-    review = _get_own_review(request, intake)
+    review = own_review_for_user(request.user, intake_id)
+    intake = review.intake
     form = ReviewNotesForm(request.POST)
     if not form.is_valid():
         return _render_case(request, intake, notes_form=form, status=400)
@@ -190,8 +169,8 @@ def review_notes(request: HttpRequest, intake_id: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
-    intake = _get_case(intake_id)
-    review = _get_own_review(request, intake)
+    review = own_review_for_user(request.user, intake_id)
+    intake = review.intake
     try:
         case_review_reopen(review=review, actor=request.user, ip_address=client_ip(request))
     except ReviewError as error:
