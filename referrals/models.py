@@ -9,18 +9,13 @@ from django.conf import settings
 from django.db import models
 
 from intake.models import Intake, TriageRecord
+from intake.triage import LETTER_DISPOSITIONS
 
-
-class DestinationType(models.TextChoices):
-    """The triage spec's dispositions that send a letter somewhere (all but self_help)."""
-
-    URGENT = "urgent", "Urgent (emergency department)"
-    XRAY = "xray", "X-ray"
-    SPINE_REVIEW = "spine_review", "Spine review"
-    MEDICAL_REVIEW = "medical_review", "Medical review"
-    SURGERY_REVIEW = "surgery_review", "Surgery review"
-    INJECTION = "injection", "Injection"
-    INSERTS = "inserts", "Inserts / orthoses"
+# The triage spec's dispositions that send a letter somewhere (all but self-help), derived from
+# the one disposition table: DestinationType.XRAY == "xray", its label the table's.
+DestinationType = models.TextChoices(
+    "DestinationType", [(d.code.upper(), (d.code, d.label)) for d in LETTER_DISPOSITIONS]
+)
 
 
 class CaseReview(models.Model):

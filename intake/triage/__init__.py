@@ -5,7 +5,17 @@ It reads a pre-visit history (`clinical/intake-history.schema.json`), applies th
 """
 
 from intake.triage.advice import ADVICE, Advice
-from intake.triage.dispositions import DISPOSITIONS, Disposition
+from intake.triage.dispositions import (
+    DISPOSITION_BY_CODE,
+    DISPOSITIONS,
+    LETTER_DISPOSITIONS,
+    SELF_HELP,
+    URGENT,
+    URGENT_PRIORITY,
+    Disposition,
+    by_priority,
+    disposition_label,
+)
 from intake.triage.engine import Reason, TriageResult, result_to_json, triage
 from intake.triage.history import History
 from intake.triage.rules import CONSIDER_LABELS, RED_FLAG_LABELS, RULES_VERSION
@@ -15,14 +25,21 @@ __all__ = [
     "ADVICE",
     "CONSIDER_LABELS",
     "DISPOSITIONS",
+    "DISPOSITION_BY_CODE",
+    "LETTER_DISPOSITIONS",
     "RED_FLAG_LABELS",
     "RULES_VERSION",
+    "SELF_HELP",
+    "URGENT",
+    "URGENT_PRIORITY",
     "Advice",
     "Disposition",
     "History",
     "HistoryError",
     "Reason",
     "TriageResult",
+    "by_priority",
+    "disposition_label",
     "in_schema_order",
     "result_to_json",
     "triage",

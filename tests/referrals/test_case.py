@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intake.audit import AuditAction, audit_record
-from intake.models import AuditEvent, Intake
+from audit.actions import AuditAction
+from audit.models import AuditEvent
+from audit.services import audit_record
+from intake.models import Intake
 from tests.factories import PatientFactory
 from tests.referrals.factories import (
     INSERTS,
@@ -127,7 +129,7 @@ def test_it_says_so_when_the_case_was_retriaged_after_its_review(clinician_clien
     body = _case(clinician_client, review.intake)
 
     assert "Re-triaged since the review." in body
-    assert "reviewed on a triage result of <strong>Inserts</strong>" in body
+    assert "reviewed on a triage result of <strong>Inserts / orthoses</strong>" in body
     assert "the current result is\n  <strong>X-ray</strong>" in body
 
 
