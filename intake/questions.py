@@ -40,10 +40,6 @@ class ShowIf:
     question: str
     values: tuple[str, ...]
 
-    def describe(self, label: str) -> str:
-        """The hint shown next to the question when JavaScript cannot hide it."""
-        return f"Only if you answered “{label}” above."
-
 
 @dataclass(frozen=True)
 class Question:
@@ -571,7 +567,6 @@ STEPS: tuple[Step, ...] = (
 )
 
 STEP_SLUGS: tuple[str, ...] = tuple(step.slug for step in STEPS)
-REVIEW = "review"
 
 
 def step_by_slug(slug: str) -> Step | None:

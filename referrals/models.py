@@ -1,6 +1,6 @@
 """The clinician's review of an intake, the referrals it leads to, and their PDF letters.
 
-State changes live in referrals/services.py; these classes hold data and constraints.
+State changes live in referrals/services/; these classes hold data and constraints.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Letters are rendered with acks_late + reject_on_worker_lost (+ acks_on_timeout=False): the
 message is acknowledged only when the task returns, so a render whose process is killed (OOM,
 SIGKILL, the hard time limit) goes back to the queue; the service reclaims the letter and counts
-the attempt (three crashes and the letter is failed, not looped on).
+the attempt (three crashes and the letter is failed, not looped on). Soft and hard time limits
+are the app-wide ones set in config/celery_app.py from the settings.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -36,8 +36,6 @@ LEASE_MARGIN_SECONDS = 5
     # A render killed by the hard time limit goes back to the queue too; the attempts counter
     # fails the letter after three, so a letter that always times out cannot loop.
     acks_on_timeout=False,
-    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
-    time_limit=settings.CELERY_TASK_TIME_LIMIT,
     autoretry_for=TRANSIENT_DB_ERRORS,
     retry_backoff=2,
     retry_backoff_max=60,
@@ -63,8 +61,6 @@ def letter_render(self, letter_id: int) -> None:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
-    time_limit=settings.CELERY_TASK_TIME_LIMIT,
     max_retries=MAIL_RETRIES,
     ignore_result=True,
 )

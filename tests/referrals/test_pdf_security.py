@@ -133,7 +133,7 @@ def test_even_unescaped_hostile_markup_cannot_reach_files_or_the_network(canary)
         "https://example.org/static/img/clinic-logo.svg",
         "ftp://127.0.0.1/x.png",
         f"{ASSET_BASE_URL}static/../config/settings.py",
-        f"{ASSET_BASE_URL}static/js/app.js",
+        f"{ASSET_BASE_URL}static/js/review.js",
         f"{ASSET_BASE_URL}static/img/clinic-logo.svg?x=1",
         f"{ASSET_BASE_URL}media/x.png",
     ],

@@ -1,3 +1,6 @@
+"""The whole demo: staff, patients in every state (intake.demo) and a directory of services
+(referrals.demo). It lives in referrals, the top floor, because it seeds both apps."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
