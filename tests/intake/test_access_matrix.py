@@ -1,57 +1,124 @@
 """Every intake URL walked by every persona: no one gets a page they should not.
 
-"ok" means the view did its work (2xx, or a redirect that is not to the login page); the desk is
-the front desk's (and an administrator's), reopening also a clinician's, and the form is only
-for the browser holding that patient's session.
+The desk is the front desk's (and an administrator's), reopening also a clinician's; the form is
+only for the browser holding a patient's session, and the URL names no intake, so another
+patient's browser reaches only its own form. The link and the neutral tablet screen are open to
+anyone: the token is the key.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.intake.factories import post_data
-
-PERSONAS = (
-    "front_desk_client",
-    "admin_client_",
-    "clinician_client",
-    "stranger_client",
-    "anonymous_client",
-    "other_patient_client",
-    "patient_client",
+from tests.matrix import (
+    LOGIN,
+    PATIENTS,
+    SIGNED_OUT,
+    STAFF_PERSONAS,
+    Endpoint,
+    answers,
+    check_endpoint,
+    check_wrong_method,
+    rows,
+    rows_by_persona,
 )
 
-# (method, url template, data, who may) -> everyone else must be refused
-DESK = ("front_desk_client", "admin_client_")
-STAFF_WHO_REOPEN = (*DESK, "clinician_client")
-PATIENT = ("patient_client",)
-ROUTES = [
-    ("get", "/desk/", {}, DESK),
-    ("get", "/desk/?q=Runner", {}, DESK),
-    ("get", "/desk/patients/new/", {}, DESK),
-    ("post", "/desk/patients/new/", {"first_name": "A"}, DESK),
-    ("get", "/desk/patients/{patient}/", {}, DESK),
-    ("post", "/desk/patients/{patient}/visits/", {"visit_date": "2099-01-01"}, DESK),
-    ("post", "/desk/visits/{visit}/link/", {"channel": "copy"}, DESK),
-    ("post", "/desk/visits/{visit}/link/", {"channel": "slip"}, DESK),
-    ("post", "/desk/visits/{visit}/link/", {"channel": "email"}, DESK),
-    ("post", "/desk/visits/{visit}/tablet/", {}, DESK),
-    ("post", "/desk/visits/{visit}/revoke/", {}, DESK),
-    ("get", "/desk/visits/{submitted}/reopen/", {}, STAFF_WHO_REOPEN),
-    ("post", "/desk/visits/{submitted}/reopen/", {"reason": "r"}, STAFF_WHO_REOPEN),
-    ("get", "/form/", {}, PATIENT),
-    ("get", "/form/where/", {}, PATIENT),
-    ("post", "/form/where/", {**post_data("where"), "go": "next"}, PATIENT),
-    ("get", "/form/review/", {}, PATIENT),
-    ("post", "/form/submit/", {}, PATIENT),
-    ("get", "/form/done/", {}, PATIENT),
-    ("post", "/form/leave/", {}, PATIENT),
-]
+EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
+
+
+def desk(ok: int) -> dict[str, int | str]:
+    return answers(EVERYONE, 403) | answers(("front_desk", "administrator"), ok) | _signed_out()
+
+
+def staff(ok: int) -> dict[str, int | str]:
+    return desk(ok) | answers(("clinician", "other_clinician"), ok)
+
+
+def patient_form(ok: int) -> dict[str, int | str]:
+    return answers(EVERYONE, 403) | answers(PATIENTS, ok)
+
+
+def _signed_out() -> dict[str, int | str]:
+    # A patient's browser is not signed in: to the desk it is a stranger at the door.
+    return answers((*SIGNED_OUT, *PATIENTS), LOGIN)
+
+
+ENDPOINTS = (
+    Endpoint("intake:desk", "get", "/desk/", desk(200)),
+    Endpoint("intake:desk", "get", "/desk/?q=Runner", desk(200)),
+    Endpoint("intake:patient_new", "get", "/desk/patients/new/", desk(200), wrong_method="delete"),
+    Endpoint(
+        "intake:patient_new",
+        "post",
+        "/desk/patients/new/",
+        desk(200),
+        data={"first_name": "A"},
+        wrong_method="delete",
+    ),
+    Endpoint("intake:patient", "get", "/desk/patients/{patient}/", desk(200)),
+    Endpoint(
+        "intake:visit_create",
+        "post",
+        "/desk/patients/{patient}/visits/",
+        desk(302),
+        data={"visit_date": "2099-01-01"},
+    ),
+    Endpoint(
+        "intake:link_create",
+        "post",
+        "/desk/visits/{visit}/link/",
+        desk(200),
+        data={"channel": "copy"},
+    ),
+    Endpoint(
+        "intake:link_create",
+        "post",
+        "/desk/visits/{visit}/link/",
+        desk(200),
+        data={"channel": "slip"},
+    ),
+    Endpoint(
+        "intake:link_create",
+        "post",
+        "/desk/visits/{visit}/link/",
+        desk(302),
+        data={"channel": "email"},
+    ),
+    Endpoint("intake:tablet_start", "post", "/desk/visits/{visit}/tablet/", desk(302)),
+    Endpoint("intake:link_revoke", "post", "/desk/visits/{visit}/revoke/", desk(302)),
+    Endpoint(
+        "intake:reopen", "get", "/desk/visits/{submitted}/reopen/", staff(200), wrong_method="put"
+    ),
+    Endpoint(
+        "intake:reopen",
+        "post",
+        "/desk/visits/{submitted}/reopen/",
+        staff(302),
+        data={"reason": "r"},
+        wrong_method="put",
+    ),
+    Endpoint("intake:patient_link", "get", "/p/{token}/", answers(EVERYONE, 302)),
+    Endpoint("intake:form_start", "get", "/form/", patient_form(200)),
+    Endpoint("intake:form_step", "get", "/form/where/", patient_form(200), wrong_method="put"),
+    Endpoint(
+        "intake:form_step",
+        "post",
+        "/form/where/",
+        patient_form(302),
+        data={**post_data("where"), "go": "next"},
+        wrong_method="put",
+    ),
+    Endpoint("intake:form_review", "get", "/form/review/", patient_form(200)),
+    Endpoint("intake:form_submit", "post", "/form/submit/", patient_form(302)),
+    Endpoint("intake:form_done", "get", "/form/done/", patient_form(302)),
+    Endpoint("intake:form_leave", "post", "/form/leave/", patient_form(302)),
+    Endpoint("intake:tablet", "get", "/tablet/", answers(EVERYONE, 200)),
+)
 
 
 @pytest.fixture
-def objects(visit, db):
+def objects(visit, link, db) -> dict[str, object]:
     from django.utils import timezone
 
     from intake.questions import STEPS
@@ -62,43 +129,25 @@ def objects(visit, db):
     for step in STEPS:
         intake_save_step(intake=submitted, step=step, values={}, complete=True)
     intake_submit(intake=submitted, now=timezone.now())
-    return {"visit": visit.pk, "patient": visit.patient_id, "submitted": submitted.pk}
+    return {
+        "visit": visit.pk,
+        "patient": visit.patient_id,
+        "submitted": submitted.pk,
+        "token": link.token,
+    }
 
 
-def _call(client: Client, method: str, url: str, data: dict):
-    return getattr(client, method)(url, data)
+@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
+def test_only_the_right_people_reach_each_url(request, objects, endpoint, persona) -> None:
+    response = check_endpoint(request, endpoint, persona, objects)
 
-
-def _outcome(response) -> str:
-    if response.status_code in (301, 302):
-        return "login" if "/accounts/login/" in response["Location"] else "ok"
-    if response.status_code < 300:
-        return "ok"
-    return str(response.status_code)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(
-    ("method", "url", "data", "allowed"), ROUTES, ids=lambda v: v if isinstance(v, str) else ""
-)
-def test_only_the_right_people_reach_each_url(
-    request, objects, persona, method, url, data, allowed
-) -> None:
-    client = request.getfixturevalue(persona)
-    response = _call(client, method, url.format(**objects), data)
-    outcome = _outcome(response)
-    if persona in allowed:
-        assert outcome == "ok", response.status_code
-    elif url.startswith("/form/") and persona == "other_patient_client":
-        # Another patient's browser reaches only its own form: the URL names no intake.
-        assert outcome == "ok"
-    elif url.startswith("/form/"):
-        assert outcome == "403"
+    if endpoint.path.startswith("/form/") and endpoint.expected[persona] == 403:
         assert "This link does not work" in response.content.decode()
-    elif persona in ("anonymous_client", "other_patient_client", "patient_client"):
-        assert outcome == "login"
-    else:
-        assert outcome == "403"
+
+
+@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
+def test_the_wrong_method_is_refused(request, objects, endpoint) -> None:
+    check_wrong_method(request, endpoint, objects)
 
 
 def test_another_patients_browser_never_sees_this_patients_answers(
@@ -109,33 +158,6 @@ def test_another_patients_browser_never_sees_this_patients_answers(
     other_review = other_patient_client.get("/form/review/").content.decode()
     assert "Not finished yet." in other_review
     assert "<li>Heel</li>" not in other_review
-
-
-@pytest.mark.parametrize(
-    ("method", "url", "persona"),
-    [
-        ("post", "/desk/", "front_desk_client"),
-        ("delete", "/desk/patients/new/", "front_desk_client"),
-        ("post", "/desk/patients/{patient}/", "front_desk_client"),
-        ("get", "/desk/patients/{patient}/visits/", "front_desk_client"),
-        ("get", "/desk/visits/{visit}/link/", "front_desk_client"),
-        ("get", "/desk/visits/{visit}/tablet/", "front_desk_client"),
-        ("get", "/desk/visits/{visit}/revoke/", "front_desk_client"),
-        ("put", "/desk/visits/{submitted}/reopen/", "front_desk_client"),
-        ("post", "/p/{token}/", "anonymous_client"),
-        ("post", "/form/", "patient_client"),
-        ("put", "/form/where/", "patient_client"),
-        ("post", "/form/review/", "patient_client"),
-        ("get", "/form/submit/", "patient_client"),
-        ("post", "/form/done/", "patient_client"),
-        ("get", "/form/leave/", "patient_client"),
-        ("post", "/tablet/", "anonymous_client"),
-    ],
-)
-def test_the_wrong_method_is_refused(request, objects, link, method, url, persona) -> None:
-    client = request.getfixturevalue(persona)
-    response = getattr(client, method)(url.format(**objects, token=link.token))
-    assert response.status_code == 405
 
 
 def test_the_token_endpoint_never_answers_200(anonymous_client, link) -> None:

@@ -1,8 +1,9 @@
 """Every URL of referrals and letters, walked by every persona, and with the wrong method.
 
 The draft belongs to `clinician`: only its author may change or sign it (a signature is
-personal); every other clinical action is open to any clinician and to administrators. Front
-desk staff and signed-in users without a role get 403; anonymous users go to the login page.
+personal, so not even an administrator signs for someone else); every other clinical action is
+open to any clinician and to administrators. Front desk staff and signed-in users without a role
+get 403; anonymous users go to the login page.
 """
 
 from __future__ import annotations
@@ -15,17 +16,88 @@ from django.urls import reverse
 from referrals.models import Letter, Referral
 from referrals.services import letters as services
 from tests.factories import IntakeFactory
+from tests.matrix import (
+    LOGIN,
+    Endpoint,
+    check_endpoint,
+    check_wrong_method,
+    rows,
+    rows_by_persona,
+)
 from tests.referrals.factories import draft_referral, reviewed_case, signed_referral
 
-PERSONAS = [
-    "clinician",
-    "other_clinician",
-    "administrator",
-    "front_desk",
-    "stranger",
-    "anonymous",
-]
-AUTHOR_ONLY = {"referral_edit", "referral_sign"}
+
+def clinicians(ok: int) -> dict[str, int | str]:
+    return {
+        "clinician": ok,
+        "other_clinician": ok,
+        "administrator": ok,
+        "front_desk": 403,
+        "stranger": 403,
+        "anonymous": LOGIN,
+    }
+
+
+def the_drafts_author(ok: int) -> dict[str, int | str]:
+    return clinicians(ok) | {"other_clinician": 403, "administrator": 403}
+
+
+# {intake} is a reviewed case; {draft} a draft of `clinician`'s, {ready} a signed referral whose
+# letter {letter} is ready.
+ENDPOINTS = (
+    Endpoint("referrals:case_letters", "get", "/review/case/{intake}/letters/", clinicians(200)),
+    Endpoint(
+        "referrals:case_letters_panel",
+        "get",
+        "/review/case/{intake}/letters/panel/",
+        clinicians(200),
+    ),
+    Endpoint(
+        "referrals:referral_drafts_create",
+        "post",
+        "/review/case/{intake}/referrals/new/",
+        clinicians(302),
+        data={"destination_types": ["spine_review"]},
+    ),
+    Endpoint("referrals:handout_issue", "post", "/review/case/{intake}/handout/", clinicians(302)),
+    Endpoint(
+        "referrals:handout_preview",
+        "get",
+        "/review/case/{intake}/handout/preview/",
+        clinicians(200),
+    ),
+    Endpoint("referrals:referral", "get", "/review/referrals/{draft}/", clinicians(200)),
+    Endpoint(
+        "referrals:referral_edit",
+        "post",
+        "/review/referrals/{draft}/edit/",
+        the_drafts_author(302),
+        data={"clinical_question": "Q?", "notes": ""},
+    ),
+    Endpoint(
+        "referrals:referral_preview", "get", "/review/referrals/{draft}/preview/", clinicians(200)
+    ),
+    Endpoint(
+        "referrals:referral_sign",
+        "post",
+        "/review/referrals/{draft}/sign/",
+        the_drafts_author(302),
+        data={"confirm": "on"},
+    ),
+    Endpoint(
+        "referrals:referral_correct", "post", "/review/referrals/{ready}/correct/", clinicians(302)
+    ),
+    Endpoint("referrals:referral_send", "post", "/review/referrals/{ready}/send/", clinicians(302)),
+    Endpoint(
+        "referrals:referral_status", "get", "/review/referrals/{ready}/status/", clinicians(200)
+    ),
+    Endpoint("referrals:letter_retry", "post", "/review/letters/{letter}/retry/", clinicians(302)),
+    Endpoint(
+        "referrals:letter_download", "get", "/review/letters/{letter}/download/", clinicians(200)
+    ),
+    Endpoint("referrals:letter_css", "get", "/review/letters/print.css", clinicians(200)),
+)
+BY_NAME = {endpoint.name.removeprefix("referrals:"): endpoint for endpoint in ENDPOINTS}
 
 
 @dataclass(frozen=True)
@@ -53,96 +125,45 @@ def case(clinician) -> Case:
     return Case(review.intake_id, draft, ready, Letter.objects.get(pk=letter.pk))
 
 
-# name -> (method, the object it takes, POST data, status for an allowed user)
-URLS = {
-    "case_letters": ("get", "intake", None, 200),
-    "case_letters_panel": ("get", "intake", None, 200),
-    "referral_drafts_create": ("post", "intake", {"destination_types": ["spine_review"]}, 302),
-    "handout_issue": ("post", "intake", None, 302),
-    "handout_preview": ("get", "intake", None, 200),
-    "referral": ("get", "draft", None, 200),
-    "referral_edit": ("post", "draft", {"clinical_question": "Q?", "notes": ""}, 302),
-    "referral_preview": ("get", "draft", None, 200),
-    "referral_sign": ("post", "draft", {"confirm": "on"}, 302),
-    "referral_correct": ("post", "ready", None, 302),
-    "referral_send": ("post", "ready", None, 302),
-    "referral_status": ("get", "ready", None, 200),
-    "letter_retry": ("post", "letter", None, 302),
-    "letter_download": ("get", "letter", None, 200),
-    "letter_css": ("get", None, None, 200),
-}
-
-
-def _url(name: str, case: Case) -> str:
-    target = URLS[name][1]
-    if target is None:
-        return reverse(f"referrals:{name}")
-    pk = {
+@pytest.fixture
+def objects(case: Case) -> dict[str, object]:
+    return {
         "intake": case.intake_id,
         "draft": case.draft.pk,
         "ready": case.ready.pk,
         "letter": case.letter.pk,
-    }[target]
-    return reverse(f"referrals:{name}", args=[pk])
+    }
 
 
-def _client(request, persona: str):
-    fixture = "anonymous_client" if persona == "anonymous" else f"{persona}_client"
-    if persona == "administrator":
-        fixture = "admin_client_"
-    return request.getfixturevalue(fixture)
+@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
+def test_each_persona_gets_what_its_role_allows(request, objects, endpoint, persona) -> None:
+    check_endpoint(request, endpoint, persona, objects)
 
 
-def _expected(name: str, persona: str) -> int:
-    if persona == "anonymous":
-        return 302
-    if persona in ("front_desk", "stranger"):
-        return 403
-    if name in AUTHOR_ONLY and persona != "clinician":
-        return 403
-    return URLS[name][3]
+@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
+def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
+    check_wrong_method(request, endpoint, objects)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(URLS))
-def test_each_persona_gets_what_its_role_allows(request, db, case, name, persona) -> None:
-    method, _target, data, _ok = URLS[name]
-    client = _client(request, persona)
-
-    response = getattr(client, method)(_url(name, case), data or {})
-
-    assert response.status_code == _expected(name, persona)
-    if persona == "anonymous":
-        assert response["Location"].startswith(reverse("login"))
-
-
-@pytest.mark.parametrize("name", sorted(URLS))
-def test_each_url_refuses_the_wrong_method(clinician_client, case, name) -> None:
-    method = URLS[name][0]
-    wrong = clinician_client.post if method == "get" else clinician_client.get
-
-    assert wrong(_url(name, case)).status_code == 405
+def _call(client, name: str, pk: int):
+    method = getattr(client, BY_NAME[name].method)
+    return method(reverse(f"referrals:{name}", args=[pk]))
 
 
 @pytest.mark.parametrize(
     "name", ["referral", "referral_preview", "referral_status", "referral_sign"]
 )
 def test_an_unknown_referral_is_not_found(clinician_client, db, name) -> None:
-    method = getattr(clinician_client, URLS[name][0])
-
-    assert method(reverse(f"referrals:{name}", args=[99999])).status_code == 404
+    assert _call(clinician_client, name, 99999).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["letter_download", "letter_retry"])
 def test_an_unknown_letter_is_not_found(clinician_client, db, name) -> None:
-    method = getattr(clinician_client, URLS[name][0])
-
-    assert method(reverse(f"referrals:{name}", args=[99999])).status_code == 404
+    assert _call(clinician_client, name, 99999).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["case_letters", "case_letters_panel", "handout_issue"])
 def test_an_intake_not_yet_submitted_has_no_letters_page(clinician_client, db, name) -> None:
     intake = IntakeFactory()
-    method = getattr(clinician_client, URLS[name][0])
 
-    assert method(reverse(f"referrals:{name}", args=[intake.pk])).status_code == 404
+    assert _call(clinician_client, name, intake.pk).status_code == 404

@@ -1,129 +1,100 @@
 """Who may open each URL of the review dashboard (role by URL), and which methods each takes.
 
-Personas (tests/conftest.py): front desk, clinician (who reviewed the reviewed case), another
-clinician, administrator, a signed-in stranger without a role, and an anonymous visitor.
+Any clinician (or administrator) opens the queue and a case and records a review; changing a
+review's notes or reopening it is for its author or an administrator. The audit export (the
+audit app's, served under /review/ where it always was) is for administrators only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
+from tests.matrix import (
+    LOGIN,
+    Endpoint,
+    answers,
+    check_endpoint,
+    check_wrong_method,
+    rows,
+    rows_by_persona,
+)
 from tests.referrals.factories import CaseReviewFactory, submitted_intake
 
-LOGIN = "login"
-PERSONAS = (
-    "front_desk",
-    "clinician",
-    "other_clinician",
-    "administrator",
-    "stranger",
-    "anonymous",
-)
-CLIENTS = {
-    "front_desk": "front_desk_client",
-    "clinician": "clinician_client",
-    "other_clinician": "other_clinician_client",
-    "administrator": "admin_client_",
-    "stranger": "stranger_client",
-    "anonymous": "anonymous_client",
-}
+
+def clinicians(ok: int) -> dict[str, int | str]:
+    return {
+        "front_desk": 403,
+        "clinician": ok,
+        "other_clinician": ok,
+        "administrator": ok,
+        "stranger": 403,
+        "anonymous": LOGIN,
+    }
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str
-    path: str  # {waiting} is an unreviewed case, {reviewed} one the clinician reviewed
-    data: dict
-    expected: dict[str, int | str]  # persona -> status code, or LOGIN
+def the_reviews_author(ok: int) -> dict[str, int | str]:
+    """`clinician` made the review; an administrator may step in."""
+    return clinicians(ok) | {"other_clinician": 403}
 
 
-OK_FOR_CLINICIANS = {
-    "front_desk": 403,
-    "clinician": 200,
-    "other_clinician": 200,
-    "administrator": 200,
-    "stranger": 403,
-    "anonymous": LOGIN,
-}
-CHANGES_FOR_CLINICIANS = {
-    persona: 302 if code == 200 else code for persona, code in OK_FOR_CLINICIANS.items()
-}
-CHANGES_FOR_THE_AUTHOR = CHANGES_FOR_CLINICIANS | {"other_clinician": 403}
-ADMINISTRATORS_ONLY = OK_FOR_CLINICIANS | {"clinician": 403, "other_clinician": 403}
+def administrators(ok: int) -> dict[str, int | str]:
+    return clinicians(ok) | answers(("clinician", "other_clinician"), 403)
 
+
+# {waiting} is an unreviewed case, {reviewed} one that `clinician` reviewed.
 ENDPOINTS = (
-    Endpoint("queue", "get", "/review/", {}, OK_FOR_CLINICIANS),
-    Endpoint("queue_updates", "get", "/review/updates/", {}, OK_FOR_CLINICIANS),
-    Endpoint("case", "get", "/review/case/{waiting}/", {}, OK_FOR_CLINICIANS),
+    Endpoint("referrals:queue", "get", "/review/", clinicians(200)),
+    Endpoint("referrals:queue_updates", "get", "/review/updates/", clinicians(200)),
+    Endpoint("referrals:case", "get", "/review/case/{waiting}/", clinicians(200)),
     Endpoint(
-        "review",
+        "referrals:review",
         "post",
         "/review/case/{waiting}/review/",
-        {"decision": "accepted"},
-        CHANGES_FOR_CLINICIANS,
+        clinicians(302),
+        data={"decision": "accepted", "triage_record": "{triage_record}"},
     ),
     Endpoint(
-        "review_notes",
+        "referrals:review_notes",
         "post",
         "/review/case/{reviewed}/notes/",
-        {"notes": "Seen."},
-        CHANGES_FOR_THE_AUTHOR,
+        the_reviews_author(302),
+        data={"notes": "Seen."},
     ),
     Endpoint(
-        "review_reopen", "post", "/review/case/{reviewed}/reopen/", {}, CHANGES_FOR_THE_AUTHOR
+        "referrals:review_reopen",
+        "post",
+        "/review/case/{reviewed}/reopen/",
+        the_reviews_author(302),
     ),
     Endpoint(
-        "audit_export",
+        "audit:export",
         "get",
         "/review/audit/export/",
-        {"start": "2026-01-01", "end": "2026-12-31"},
-        ADMINISTRATORS_ONLY,
+        administrators(200),
+        data={"start": "2026-01-01", "end": "2026-12-31"},
     ),
 )
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-def test_each_role_gets_what_it_may_at_each_url(
-    db, request, clinician, endpoint: Endpoint, persona: str
-) -> None:
+@pytest.fixture
+def objects(db, clinician) -> dict[str, object]:
     waiting = submitted_intake()
     reviewed = CaseReviewFactory(reviewed_by=clinician).intake
-    client = request.getfixturevalue(CLIENTS[persona])
-    path = endpoint.path.format(waiting=waiting.pk, reviewed=reviewed.pk)
-    data = dict(endpoint.data)
-    if endpoint.name == "review":
-        data["triage_record"] = waiting.current_triage_id
-
-    response = getattr(client, endpoint.method)(path, data)
-
-    expected = endpoint.expected[persona]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == expected, response.content[:300]
+    return {
+        "waiting": waiting.pk,
+        "reviewed": reviewed.pk,
+        "triage_record": waiting.current_triage_id,
+    }
 
 
-def test_the_matrix_covers_every_url_of_the_review_dashboard() -> None:
-    from referrals.urls import review_urlpatterns
+@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
+def test_each_role_gets_what_it_may_at_each_url(request, objects, endpoint, persona) -> None:
+    check_endpoint(request, endpoint, persona, objects)
 
-    assert {p.name for p in review_urlpatterns} == {e.name for e in ENDPOINTS}
 
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-def test_each_url_refuses_the_wrong_method(db, clinician, admin_client_, endpoint) -> None:
-    waiting = submitted_intake()
-    reviewed = CaseReviewFactory(reviewed_by=clinician).intake
-    path = endpoint.path.format(waiting=waiting.pk, reviewed=reviewed.pk)
-    wrong = "post" if endpoint.method == "get" else "get"
-
-    response = getattr(admin_client_, wrong)(path)
-
-    assert response.status_code == 405
+@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
+def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
+    check_wrong_method(request, endpoint, objects)
 
 
 @pytest.mark.parametrize("path", ["/review/case/{pk}/", "/review/case/{pk}/review/"])

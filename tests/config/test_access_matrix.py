@@ -1,0 +1,103 @@
+"""The project's own URLs walked by every staff persona, and the check that the matrix tables
+(tests/matrix.py lists them) together cover every URL pattern of the project: a new URL without
+a row fails here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from tests.intake.test_access_matrix import ENDPOINTS as INTAKE
+from tests.matrix import (
+    ANY_METHOD,
+    LOGIN,
+    SIGNED_OUT,
+    STAFF_PERSONAS,
+    Endpoint,
+    answers,
+    check_endpoint,
+    check_wrong_method,
+    rows,
+    rows_by_persona,
+    rows_with_a_wrong_method,
+)
+from tests.referrals.test_referral_access import ENDPOINTS as REFERRALS
+from tests.referrals.test_review_access import ENDPOINTS as REVIEW
+
+STAFF_AND_SIGNED_OUT = (*STAFF_PERSONAS, *SIGNED_OUT)
+
+ENDPOINTS = (
+    # Each role lands in its workspace (tests/config/test_access.py checks where). The landing
+    # redirect answers every method today; the wrong-method check starts when it is GET only.
+    Endpoint(
+        "home",
+        "get",
+        "/",
+        answers(STAFF_PERSONAS, 302) | {"stranger": 403, "anonymous": LOGIN},
+        wrong_method=ANY_METHOD,
+    ),
+    # The load balancer asks without signing in.
+    Endpoint("healthz", "get", "/healthz", answers(STAFF_AND_SIGNED_OUT, 200)),
+)
+
+# Not in any table, and why.
+UNWALKED_PREFIXES = (
+    "admin/",  # Django's admin: its own staff check (is_staff) guards each of its pages
+)
+UNWALKED_NAMES = {
+    "login",  # open to everyone by design; throttling is in tests/config/test_access.py
+    "logout",  # POST only, for anyone signed in; tests/config/test_access.py
+}
+# Static files are served by WhiteNoise / runserver, outside the urlconf.
+
+
+@pytest.fixture
+def objects() -> dict[str, object]:
+    return {}
+
+
+@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
+def test_each_persona_gets_what_it_may_at_the_projects_own_urls(
+    db, request, objects, endpoint, persona
+) -> None:
+    check_endpoint(request, endpoint, persona, objects)
+
+
+@pytest.mark.parametrize("endpoint", rows_with_a_wrong_method(ENDPOINTS))
+def test_the_projects_own_urls_refuse_the_wrong_method(db, request, objects, endpoint) -> None:
+    check_wrong_method(request, endpoint, objects)
+
+
+def _url_names(patterns, namespace: str = "", prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(UNWALKED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"the URL {route!r} has no name"
+            names.add(namespace + pattern.name)
+    return names - UNWALKED_NAMES
+
+
+def _tables() -> list[Endpoint]:
+    return [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS]
+
+
+def test_the_matrix_tables_cover_every_url_of_the_project() -> None:
+    urls = _url_names(get_resolver().url_patterns)
+
+    assert urls - {endpoint.name for endpoint in _tables()} == set()
+
+
+@pytest.mark.parametrize("endpoint", rows(_tables()))
+def test_each_row_names_the_url_its_path_resolves_to(endpoint: Endpoint) -> None:
+    any_object = defaultdict(lambda: "1")  # every {object} of a path: an id, or a token
+    path = endpoint.url(any_object).split("?")[0]
+
+    assert resolve(path).view_name == endpoint.name

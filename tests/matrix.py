@@ -1,0 +1,133 @@
+"""The one shape of every role-by-URL matrix test: a table of `Endpoint`s, each with the answer
+every persona gets, walked by `check_endpoint`, plus `check_wrong_method` for each row.
+
+Tables: tests/config/test_access_matrix.py (the landing page, the health check),
+tests/intake/test_access_matrix.py (desk and patient form), tests/referrals/test_review_access.py
+(review dashboard, audit export), tests/referrals/test_referral_access.py (referrals, letters).
+tests/config/test_access_matrix.py also checks that together they cover every URL pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pytest
+from django.http import HttpResponse
+from django.urls import reverse
+
+LOGIN = "login"  # an anonymous answer: a redirect to the login page, with ?next=
+ANY_METHOD = "any"  # as `wrong_method`: the view takes every method, so there is none to refuse
+
+# Persona -> its client fixture. The staff personas are in tests/conftest.py; a patient is a
+# browser that opened its link (tests/intake/conftest.py: `patient_client` holds the session of
+# the intake the intake table's objects are built around, `other_patient_client` another one's).
+CLIENTS: Mapping[str, str] = {
+    "front_desk": "front_desk_client",
+    "clinician": "clinician_client",
+    "other_clinician": "other_clinician_client",
+    "administrator": "admin_client_",
+    "stranger": "stranger_client",
+    "anonymous": "anonymous_client",
+    "patient": "patient_client",
+    "other_patient": "other_patient_client",
+}
+STAFF_PERSONAS = ("front_desk", "clinician", "other_clinician", "administrator", "stranger")
+SIGNED_OUT = ("anonymous",)
+PATIENTS = ("patient", "other_patient")
+
+_PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One row: a URL (by its name and a path with `{object}` placeholders), how it is called,
+    and what each persona gets back (a status code, or LOGIN)."""
+
+    name: str  # the namespaced URL name the path resolves to, e.g. "intake:desk"
+    method: str
+    path: str
+    expected: Mapping[str, int | str]
+    data: Mapping[str, object] = field(default_factory=dict)  # a "{object}" value is filled in
+    wrong_method: str = ""  # when both GET and POST are right (or ANY_METHOD); else the other
+
+    def url(self, objects: Mapping[str, object]) -> str:
+        return self.path.format_map(objects)
+
+    def payload(self, objects: Mapping[str, object]) -> dict[str, object]:
+        def fill(value: object) -> object:
+            match = _PLACEHOLDER.match(value) if isinstance(value, str) else None
+            return objects[match.group(1)] if match else value
+
+        return {key: fill(value) for key, value in self.data.items()}
+
+    @property
+    def refused_method(self) -> str:
+        return self.wrong_method or ("post" if self.method == "get" else "get")
+
+    @property
+    def allowed_persona(self) -> str:
+        """A persona this URL serves: the wrong-method check is made with its client."""
+        for persona, answer in self.expected.items():
+            if answer != LOGIN and int(answer) < 400:
+                return persona
+        raise AssertionError(f"{self.name}: no persona may use it")
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+def answers(personas: Iterable[str], answer: int | str) -> dict[str, int | str]:
+    """The same answer for each of these personas: build a row's `expected` from these."""
+    return dict.fromkeys(personas, answer)
+
+
+def rows_by_persona(endpoints: Iterable[Endpoint]) -> list[object]:
+    """pytest parameters: each endpoint with each persona of its row."""
+    return [
+        pytest.param(endpoint, persona, id=f"{endpoint}-{persona}")
+        for endpoint in endpoints
+        for persona in endpoint.expected
+    ]
+
+
+def rows(endpoints: Iterable[Endpoint]) -> list[object]:
+    return [pytest.param(endpoint, id=str(endpoint)) for endpoint in endpoints]
+
+
+def rows_with_a_wrong_method(endpoints: Iterable[Endpoint]) -> list[object]:
+    return rows(endpoint for endpoint in endpoints if endpoint.wrong_method != ANY_METHOD)
+
+
+def assert_answer(response: HttpResponse, expected: int | str) -> None:
+    login = reverse("login")
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{login}?next=")
+        return
+    assert response.status_code == expected, response.content[:300]
+    if expected in (301, 302, 303):
+        assert not response["Location"].startswith(login), "a redirect to the login page"
+
+
+def check_endpoint(
+    request: pytest.FixtureRequest,
+    endpoint: Endpoint,
+    persona: str,
+    objects: Mapping[str, object],
+) -> HttpResponse:
+    """Call the endpoint as the persona and check the answer its row expects."""
+    client = request.getfixturevalue(CLIENTS[persona])
+    response = getattr(client, endpoint.method)(endpoint.url(objects), endpoint.payload(objects))
+    assert_answer(response, endpoint.expected[persona])
+    return response
+
+
+def check_wrong_method(
+    request: pytest.FixtureRequest, endpoint: Endpoint, objects: Mapping[str, object]
+) -> None:
+    """A persona the URL serves is refused with 405 when it uses the wrong method."""
+    client = request.getfixturevalue(CLIENTS[endpoint.allowed_persona])
+    response = getattr(client, endpoint.refused_method)(endpoint.url(objects))
+    assert response.status_code == 405
