@@ -101,15 +101,17 @@ def seed(n: int, rng: random.Random, out) -> None:  # noqa: ANN001 - a text stre
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from accounts.models import StaffProfile
+    from audit.models import AuditEvent
     from intake import triage as engine
-    from intake.models import AuditEvent, Intake, Patient, StaffProfile, TriageRecord
+    from intake.models import Intake, Patient, TriageRecord
     from referrals.models import CaseReview
 
     priority = {d.code: d.priority for d in engine.DISPOSITIONS}
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE intake_auditevent, referrals_casereview, intake_triagerecord, "
+            "TRUNCATE audit_auditevent, referrals_casereview, intake_triagerecord, "
             "intake_intake, intake_patient RESTART IDENTITY CASCADE"
         )
     users = get_user_model()

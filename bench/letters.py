@@ -82,10 +82,11 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
+from accounts.models import StaffProfile  # noqa: E402
 from accounts.roles import CLINICIAN  # noqa: E402
 from bench.histories import typical_runner  # noqa: E402
 from intake import triage  # noqa: E402
-from intake.models import Intake, Patient, StaffProfile, TriageRecord  # noqa: E402
+from intake.models import Intake, Patient, TriageRecord  # noqa: E402
 from referrals.models import CaseReview, Destination, Letter, Referral  # noqa: E402
 from referrals.pdf import (  # noqa: E402
     ASSET_BASE_URL,

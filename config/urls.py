@@ -15,5 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("intake.urls")),
+    # The audit export keeps the address it had when it was part of the review dashboard.
+    path("review/audit/", include("audit.urls")),
     path("review/", include("referrals.urls")),
 ]

@@ -16,9 +16,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import StaffProfile
 from accounts.roles import CLINICIAN, FRONT_DESK
 from intake import services
-from intake.models import Invitation, Patient, StaffProfile
+from intake.models import Invitation, Patient
 from intake.questions import STEPS
 
 

@@ -1,4 +1,6 @@
-"""Patients, their pre-visit intakes, the links that reach them, triage results and the audit log.
+"""Patients, their pre-visit intakes, the links that reach them and their triage results.
+
+The audit trail lives in the audit app, staff profiles in accounts.
 
 State changes live in intake/services.py; these classes hold data and the constraints that keep it
 consistent.
@@ -154,67 +156,3 @@ class TriageRecord(models.Model):
     def from_result(cls, intake: Intake, result: dict[str, Any]) -> TriageRecord:
         """An unsaved record of the engine's result (`TriageResult.to_dict()`) for `intake`."""
         return cls(intake=intake, **{name: result[name] for name in cls.RESULT_FIELDS})
-
-
-class StaffProfile(models.Model):
-    """What a signed letter says about the clinician who signed it."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
-    )
-    job_title = models.CharField(max_length=100, blank=True)
-    registration_number = models.CharField(max_length=50, blank=True)
-
-    def __str__(self) -> str:
-        return f"Profile of {self.user}"
-
-
-class AuditTrailIsAppendOnly(Exception):
-    """Raised on any attempt to change or delete an audit row through the ORM."""
-
-
-class AuditEventQuerySet(models.QuerySet):
-    """The audit trail is evidence: rows are added, never changed or removed (bulk_update goes
-    through update() and is refused with it)."""
-
-    def update(self, **kwargs: object) -> int:
-        raise AuditTrailIsAppendOnly("Audit events cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
-
-
-class AuditEvent(models.Model):
-    """Who did what to which record, when, from where. Append-only: see AuditEventQuerySet."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    action = models.CharField(max_length=64)
-    intake = models.ForeignKey(
-        Intake, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    detail = models.TextField(blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["intake", "-at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
-
-    # Guards, not logic: a saved row is never written again, and a single row is not deleted
-    # either (Model.delete bypasses the queryset).
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")

@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from audit.actions import AuditAction
+from audit.services import audit_record
 from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
-from intake.audit import AuditAction, audit_record
 from intake.models import Intake, Invitation, Patient, TriageRecord
 from intake.questions import STEP_SLUGS, Step
 from intake.tokens import token_hash, token_is_well_formed, token_new
@@ -47,7 +48,6 @@ def intake_triage_record(*, intake: Intake, history: Mapping | None = None) -> T
     return record
 
 
-# Audit actions written by this app (the case page shows them by name; see intake.audit).
 class DuplicatePatient(Exception):
     """Registering would make a second record for a patient the clinic already has."""
 
@@ -312,6 +312,30 @@ def invitation_open(*, invitation: Invitation, now: dt.datetime) -> None:
     Intake.objects.filter(
         pk=invitation.intake_id, status__in=(Intake.Status.CREATED, Intake.Status.SENT)
     ).update(status=Intake.Status.OPENED)
+@transaction.atomic
+def invitation_start_on_tablet(
+    *,
+    intake: Intake,
+    actor: AbstractBaseUser,
+    now: dt.datetime,
+    ip_address: str | None = None,
+) -> NewLink:
+    """A new link for the clinic tablet, opened at once (the patient is holding the device).
+    Raises IntakeLocked for a submitted history, writing nothing."""
+    link = invitation_create(
+        intake=intake, channel=Invitation.Channel.TABLET, created_by=actor, now=now
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TABLET_STARTED,
+        intake=intake,
+        obj=link.invitation,
+        ip_address=ip_address,
+    )
+    invitation_open(invitation=link.invitation, now=now)
+    return link
+
+
 
 
 def invitation_is_live(invitation: Invitation, *, now: dt.datetime) -> bool:

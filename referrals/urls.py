@@ -11,7 +11,6 @@ review_urlpatterns = [
     path("case/<int:intake_id>/review/", review.review, name="review"),
     path("case/<int:intake_id>/notes/", review.review_notes, name="review_notes"),
     path("case/<int:intake_id>/reopen/", review.review_reopen, name="review_reopen"),
-    path("audit/export/", review.audit_export, name="audit_export"),
 ]
 
 letter_urlpatterns = [

@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.models import StaffProfile
 from accounts.roles import CLINICIAN, FRONT_DESK
-from intake.models import Intake, Patient, StaffProfile, TriageRecord
+from intake.models import Intake, Patient, TriageRecord
 
 PASSWORD = "a-long-test-password-1"
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import front_desk_required, staff_required
 from accounts.roles import is_front_desk
+from audit.request import client_ip
 from intake.access import intake_for_user, patient_for_user
 from intake.forms import PatientForm, ReopenForm, VisitForm
 from intake.models import Intake, Invitation
@@ -33,9 +34,9 @@ from intake.services import (
     intake_create,
     intake_reopen,
     invitation_create,
-    invitation_open,
     invitation_revoke,
     invitation_send_email,
+    invitation_start_on_tablet,
     patient_register,
 )
 
@@ -170,20 +171,12 @@ def tablet_start(request: HttpRequest, pk: int) -> HttpResponse:
     intake = intake_for_user(request.user, pk)
     now = timezone.now()
     try:
-        link = invitation_create(
-            intake=intake, channel=Invitation.Channel.TABLET, created_by=request.user, now=now
+        link = invitation_start_on_tablet(
+            intake=intake, actor=request.user, now=now, ip_address=client_ip(request)
         )
     except IntakeLocked:
         messages.error(request, "This form was submitted. Reopen it first.")
         return redirect("intake:patient", pk=intake.patient_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.TABLET_STARTED,
-        intake=intake,
-        obj=link.invitation,
-        ip_address=client_ip(request),
-    )
-    invitation_open(invitation=link.invitation, now=now)
     patient_session_bind(request, invitation=link.invitation, tablet=True, now=now)
     return redirect("intake:form_start")
 

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.request import client_ip
 from intake.answers import form_initial, review_rows
-from intake.audit import client_ip
 from intake.forms import StepForm
 from intake.models import Intake
 from intake.patient_session import (

@@ -11,21 +11,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit.admin import ReadOnlyAdmin
 from referrals.models import Delivery, Letter, OutboxMessage, Referral
 from referrals.services.letters import LetterError, letter_retry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by administrators; nobody adds, changes or deletes through the admin."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Referral)

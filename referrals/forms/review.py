@@ -21,7 +21,6 @@ from referrals.selectors.review import (
 DISPOSITION_CHOICES = list(DISPOSITION_LABELS.items())
 MAX_REASON = 2000
 MAX_NOTES = 10000
-MAX_EXPORT_DAYS = 366
 
 
 class QueueFilterForm(forms.Form):
@@ -194,19 +193,3 @@ class ReviewNotesForm(forms.Form):
         max_length=MAX_NOTES,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-
-class AuditExportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start: dt.date | None = data.get("start")
-        end: dt.date | None = data.get("end")
-        if start and end:
-            if start > end:
-                self.add_error("end", "The end date is before the start date.")
-            elif (end - start).days >= MAX_EXPORT_DAYS:
-                self.add_error("end", f"Export at most {MAX_EXPORT_DAYS} days at a time.")
-        return data

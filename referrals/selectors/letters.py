@@ -15,8 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.models import StaffProfile
 from intake import triage as engine
-from intake.models import Intake, StaffProfile, TriageRecord
+from intake.models import Intake, TriageRecord
 from referrals.charts import training_load_chart
 from referrals.models import CaseReview, Delivery, Destination, DestinationType, Letter, Referral
 from referrals.summary import history_summary

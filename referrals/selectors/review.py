@@ -15,8 +15,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 
-from intake.audit import audit_action_label
-from intake.models import AuditEvent, Intake, Patient, TriageRecord
+from audit.models import AuditEvent
+from intake.models import Intake, Patient, TriageRecord
 from intake.triage import CONSIDER_LABELS, DISPOSITIONS, RED_FLAG_LABELS
 from referrals.charts import TrainingLoadChart, training_load_chart
 from referrals.models import CaseReview
@@ -406,7 +406,7 @@ def case_audit(*, intake: Intake, limit: int = CASE_AUDIT_LIMIT) -> tuple[list[A
             if event.actor
             else "system",
             action=event.action,
-            label=audit_action_label(event.action),
+            label=event.get_action_display(),
             detail=event.detail,
             ip_address=event.ip_address or "",
         )

@@ -38,8 +38,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from intake.audit import AuditAction, audit_record
-from intake.models import Intake, StaffProfile
+from accounts.models import StaffProfile
+from audit.actions import AuditAction
+from audit.services import audit_record
+from intake.models import Intake
 from referrals.models import (
     CaseReview,
     Delivery,
@@ -560,6 +562,38 @@ def letter_read_verified(*, letter: Letter) -> bytes:
     if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), letter.sha256):
         raise LetterIntegrityError("The letter's file does not match its recorded SHA-256.")
     return data
+
+
+def letter_download_record(
+    *, letter: Letter, user: AbstractBaseUser, ip_address: str | None = None
+) -> None:
+    """Every download of a letter is in the case's trail: the PDF carries the patient's record."""
+    audit_record(
+        actor=user,
+        action=AuditAction.LETTER_DOWNLOADED,
+        intake=letter.intake,
+        obj=letter,
+        ip_address=ip_address,
+    )
+
+
+def letter_preview_record(
+    *,
+    intake: Intake,
+    user: AbstractBaseUser,
+    referral: Referral | None = None,
+    ip_address: str | None = None,
+) -> None:
+    """Every preview of a letter is in the case's trail, like a download: the referral's when
+    one is given, otherwise the case's self-help handout."""
+    audit_record(
+        actor=user,
+        action=AuditAction.LETTER_PREVIEWED,
+        intake=intake,
+        obj=referral,
+        detail="" if referral is not None else "self-help handout",
+        ip_address=ip_address,
+    )
 
 
 def letter_mark_damaged(*, letter: Letter, user: AbstractBaseUser, reason: str) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from intake.audit import AuditAction, audit_record
+from audit.actions import AuditAction
+from audit.services import audit_record
 from intake.models import Intake
 from referrals.models import CaseReview
 from referrals.selectors.review import (
@@ -248,15 +249,3 @@ def case_view_record(
 ) -> None:
     """Every opening of a case is in its audit trail (who read this patient's record, when)."""
     audit_record(actor=actor, action=AuditAction.CASE_VIEWED, intake=intake, ip_address=ip_address)
-
-
-def audit_export_record(
-    *, start: dt.date, end: dt.date, actor: AbstractBaseUser, ip_address: str | None = None
-) -> None:
-    """Exporting the trail is itself recorded: the export holds every patient's events."""
-    audit_record(
-        actor=actor,
-        action=AuditAction.AUDIT_EXPORTED,
-        detail=f"Exported audit events from {start:%Y-%m-%d} to {end:%Y-%m-%d}",
-        ip_address=ip_address,
-    )

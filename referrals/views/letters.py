@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import clinician_required
+from audit.request import client_ip
 from intake.models import Intake
 from referrals.access import (
     case_for_user,
@@ -135,13 +136,7 @@ def handout_issue(request: HttpRequest, intake_id: int) -> HttpResponse:
 def handout_preview(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = case_for_user(request.user, intake_id)
     context = handout_context(letter=Letter(kind=Letter.Kind.HANDOUT, intake=intake, version=0))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LETTER_PREVIEWED,
-        intake=intake,
-        detail="self-help handout",
-        ip_address=client_ip(request),
-    )
+    services.letter_preview_record(intake=intake, user=request.user, ip_address=client_ip(request))
     return render(request, HANDOUT_TEMPLATE, context | {"preview": True})
 
 
@@ -197,11 +192,10 @@ def referral_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter's HTML, exactly as the worker will render it (a draft shows DRAFT)."""
     referral = referral_for_user(request.user, pk)
     context = referral_letter_context(referral=referral, draft_signer=request.user)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LETTER_PREVIEWED,
+    services.letter_preview_record(
         intake=referral.intake,
-        obj=referral,
+        user=request.user,
+        referral=referral,
         ip_address=client_ip(request),
     )
     html = render_letter_html(
@@ -308,13 +302,7 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
         services.letter_mark_damaged(letter=letter, user=request.user, reason=str(exc))
         context = {"letter": letter, "reason": str(exc), "back": _letter_back_url(letter)}
         return render(request, "referrals/letter_damaged.html", context, status=409)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LETTER_DOWNLOADED,
-        intake=letter.intake,
-        obj=letter,
-        ip_address=client_ip(request),
-    )
+    services.letter_download_record(letter=letter, user=request.user, ip_address=client_ip(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_file_name(letter)}"'
     response["Cache-Control"] = "no-store"

@@ -1,5 +1,5 @@
 """The clinician's review dashboard: the queue (with background refresh), one case, the review
-decision, notes, reopening, and the administrators' audit export.
+decision, notes and reopening. (The administrators' audit export is the audit app's.)
 
 Access: `clinician_required` (clinicians and administrators; front desk 403, anonymous to the
 login page) on every view, then a gate of referrals/access.py for the object: `case_for_user`;
@@ -13,9 +13,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import clinician_required
-from intake.audit import audit_csv_lines, audit_events_between, client_ip
+from audit.request import client_ip
 from intake.models import Intake
 from referrals.access import case_for_user, may_change_review, own_review_for_user
-from referrals.forms.review import AuditExportForm, CaseReviewForm, QueueFilterForm, ReviewNotesForm
+from referrals.forms.review import CaseReviewForm, QueueFilterForm, ReviewNotesForm
 from referrals.selectors.review import case_detail, queue_for_clinician, urgent_arrivals
 from referrals.services.review import (
     ReviewError,
-    audit_export_record,
     case_review_notes_update,
     case_review_record,
     case_review_reopen,
@@ -178,29 +175,3 @@ def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
     else:
         messages.success(request, "Review reopened: the case is awaiting review again.")
     return redirect("referrals:case", intake_id=intake.pk)
-
-
-@never_cache
-@require_GET
-def audit_export(request: HttpRequest) -> HttpResponse:
-    """Administrators export the audit trail of a date range as CSV (the form when no range)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.is_superuser:
-        raise PermissionDenied("Only administrators export the audit trail.")
-    form = AuditExportForm(request.GET or None)
-    if not form.is_valid():
-        return render(
-            request,
-            "referrals/audit_export.html",
-            {"form": form},
-            status=400 if form.is_bound else 200,
-        )
-    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    audit_export_record(start=start, end=end, actor=request.user, ip_address=client_ip(request))
-    response = StreamingHttpResponse(
-        audit_csv_lines(audit_events_between(start=start, end=end)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="audit-{start}-to-{end}.csv"'
-    return response

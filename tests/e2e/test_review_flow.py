@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from intake.models import AuditEvent
+from audit.models import AuditEvent
 from referrals.models import CaseReview
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 from tests.referrals.factories import INSERTS, URGENT, submitted_intake

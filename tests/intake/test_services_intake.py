@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from intake.models import AuditEvent, Intake, TriageRecord
+from audit.models import AuditEvent
+from intake.models import Intake, TriageRecord
 from intake.questions import STEP_SLUGS, STEPS, step_by_slug
 from intake.services import (
     IntakeIncomplete,

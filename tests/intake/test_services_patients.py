@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from intake.models import AuditEvent, Patient
+from audit.models import AuditEvent
+from intake.models import Patient
 from intake.services import DuplicatePatient, patient_register
 from tests.factories import PatientFactory
 

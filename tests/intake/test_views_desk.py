@@ -9,7 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from intake.models import AuditEvent, Intake, Invitation, Patient
+from audit.models import AuditEvent
+from intake.models import Intake, Invitation, Patient
 from intake.questions import STEPS
 from intake.services import intake_save_step, intake_submit
 from tests.factories import IntakeFactory, PatientFactory

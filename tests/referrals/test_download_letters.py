@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from intake.models import AuditEvent
+from audit.models import AuditEvent
 from referrals.models import Letter, Referral
 from referrals.services.letters import letter_render
 from tests.referrals.factories import ready_referral, signed_referral

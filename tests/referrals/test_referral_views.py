@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from intake.models import AuditEvent
+from audit.models import AuditEvent
 from referrals.models import CaseReview, Letter, OutboxMessage, Referral
 from tests.referrals.factories import (
     DestinationFactory,

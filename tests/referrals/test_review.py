@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from intake.audit import AuditAction
-from intake.models import AuditEvent, Intake
+from audit.actions import AuditAction
+from audit.models import AuditEvent
+from intake.models import Intake
 from intake.questions import STEP_SLUGS
 from intake.services import intake_submit
 from referrals.models import CaseReview

@@ -1,0 +1,26 @@
+"""The export's form: it validates a date range and returns it; the view and services act."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+MAX_EXPORT_DAYS = 366
+
+
+class AuditExportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start: dt.date | None = data.get("start")
+        end: dt.date | None = data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", "The end date is before the start date.")
+            elif (end - start).days >= MAX_EXPORT_DAYS:
+                self.add_error("end", f"Export at most {MAX_EXPORT_DAYS} days at a time.")
+        return data
