@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "crispy_forms",
-    "crispy_bootstrap5",
+    # The renderer (config/forms.py) draws forms with the project's templates and Django's own.
+    "django.forms",
     "django_htmx",
     "axes",
     # The floors: accounts and audit at the bottom, then intake, then referrals (STYLE.md).
@@ -182,8 +182,8 @@ STORAGES = {
 # Letters and handouts: outside every public URL, served only through the checked download view.
 PRIVATE_STORAGE_DIR = Path(env_str("PRIVATE_STORAGE_DIR", str(VAR_DIR / "private")))
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every field is drawn by templates/components/field.html, with its label, help, errors and aria.
+FORM_RENDERER = "config.forms.FormRenderer"
 
 # E-mail: written to files under var/mail/ locally (one .log file per message: not the console,
 # where patient links and base64 PDFs would fill the worker's log); SMTP in production.

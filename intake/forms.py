@@ -45,12 +45,14 @@ def _field_for(question: Question, *, lenient: bool) -> forms.Field:
     required = question.required and question.show_if is None and not lenient
     messages = {"required": _REQUIRED[question.kind], "invalid_choice": _INVALID_CHOICE}
     choices = list(question.choices.items())
+    shown = {"label": question.label, "help_text": question.help}
     if question.kind in ("choice", "yesno"):
         return forms.ChoiceField(
             choices=choices,
             required=required,
-            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            widget=forms.RadioSelect,
             error_messages=messages,
+            **shown,
         )
     if question.kind in ("multi", "regions"):
         messages["invalid_choice"] = "Please tick only the answers shown."
@@ -58,12 +60,13 @@ def _field_for(question: Question, *, lenient: bool) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=choices,
             required=required,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            widget=forms.CheckboxSelectMultiple,
             error_messages=messages,
+            **shown,
         )
     bounds = _bounds_message(question)
     messages |= {"min_value": bounds, "max_value": bounds}
-    attrs = {"class": "form-control", "autocomplete": "off"}
+    attrs = {"autocomplete": "off"}
     if question.kind == "integer":
         messages["invalid"] = "Please enter a whole number, like 3."
         return forms.IntegerField(
@@ -74,6 +77,7 @@ def _field_for(question: Question, *, lenient: bool) -> forms.Field:
             # patient typed may be lost; the server says what is wrong instead.
             widget=forms.TextInput(attrs=attrs | {"inputmode": "numeric"}),
             error_messages=messages,
+            **shown,
         )
     messages["invalid"] = "Please enter a number, like 12 or 12.5."
     return _DecimalCommaFloatField(
@@ -82,6 +86,7 @@ def _field_for(question: Question, *, lenient: bool) -> forms.Field:
         max_value=question.maximum,
         widget=forms.TextInput(attrs=attrs | {"inputmode": "decimal"}),
         error_messages=messages,
+        **shown,
     )
 
 
@@ -154,31 +159,20 @@ class StepForm(forms.Form):
                     if shown_as
                     else "Only if you ticked something above."
                 )
-            field = self[question.key]
-            if question.kind in ("integer", "number"):
-                self._describe(field, question)
-            rows.append({"question": question, "field": field, "hint": hint})
+            rows.append({"question": question, "field": self[question.key], "hint": hint})
         return rows
-
-    def _describe(self, field: forms.BoundField, question: Question) -> None:
-        """Tie a text box to its help and its error, so a screen reader reads them with it."""
-        described = [f"{field.auto_id}-help"] if question.help else []
-        attrs = field.field.widget.attrs
-        if field.errors:
-            described.append(f"{field.auto_id}-error")
-            attrs["class"] = "form-control is-invalid"
-        if described:
-            attrs["aria-describedby"] = " ".join(described)
 
 
 # Front desk -----------------------------------------------------------------------------------
 
 
 class PatientForm(forms.Form):
+    mark_optional = True  # most fields are required: the few that are not say so
+
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
     date_of_birth = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the date of birth as a date, e.g. 17/05/1990."},
     )
     mrn = forms.CharField(
@@ -187,7 +181,9 @@ class PatientForm(forms.Form):
         help_text="The number on the clinic's record for this patient.",
     )
     email = forms.EmailField(label="E-mail", required=False)
-    mobile = forms.CharField(label="Mobile", max_length=32, required=False)
+    mobile = forms.CharField(
+        label="Mobile", max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     same_person_checked = forms.BooleanField(
         label="I have checked: this is a different person with the same name and date of birth",
         required=False,
@@ -221,7 +217,7 @@ class PatientForm(forms.Form):
 class VisitForm(forms.Form):
     visit_date = forms.DateField(
         label="Visit date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the visit date as a date, e.g. 17/05/2027."},
     )
 

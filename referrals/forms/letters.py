@@ -16,8 +16,8 @@ class ReferralDraftsForm(forms.Form):
     """Which of the review's referral actions become draft referrals."""
 
     destination_types = forms.MultipleChoiceField(
-        label="Referrals to prepare",
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label="Prepare referrals from the review",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick at least one referral to prepare."},
     )
 
@@ -34,22 +34,19 @@ class ReferralDraftForm(forms.Form):
         queryset=Destination.objects.none(),
         required=False,
         empty_label="(not in the directory: addressed to the service type)",
-        widget=forms.Select(
-            attrs={"class": "form-select", "aria-describedby": "id_destination-help"}
-        ),
         help_text="Administrators keep the directory of services in the admin.",
     )
     clinical_question = forms.CharField(
         label="Clinical question / reason for referral",
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the clinical question: the letter asks it."},
     )
     notes = forms.CharField(
         label="Notes for the recipient",
         max_length=TEXT_LIMIT,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: object, referral: Referral, **kwargs: object) -> None:
