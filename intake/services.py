@@ -312,6 +312,8 @@ def invitation_open(*, invitation: Invitation, now: dt.datetime) -> None:
     Intake.objects.filter(
         pk=invitation.intake_id, status__in=(Intake.Status.CREATED, Intake.Status.SENT)
     ).update(status=Intake.Status.OPENED)
+
+
 @transaction.atomic
 def invitation_start_on_tablet(
     *,
@@ -334,8 +336,6 @@ def invitation_start_on_tablet(
     )
     invitation_open(invitation=link.invitation, now=now)
     return link
-
-
 
 
 def invitation_is_live(invitation: Invitation, *, now: dt.datetime) -> bool:
