@@ -41,10 +41,14 @@ class QueueFilterForm(forms.Form):
         choices=list(STATE_LABELS.items()) + [(ALL_STATES, "All states")],
     )
     visit_from = forms.DateField(
-        label="Visit from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Visit from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     visit_to = forms.DateField(
-        label="Visit to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Visit to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -52,12 +56,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        # Small boxes, so that the filters fit in one row above the queue.
+        for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = f"{css} {css}-sm"
-            if name in self.errors:
-                field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -104,8 +106,12 @@ class CaseReviewForm(forms.Form):
     triage_record = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
         label="Decision",
-        choices=CaseReview.Decision.choices,
-        widget=forms.RadioSelect,
+        choices=[
+            (CaseReview.Decision.ACCEPTED, "Accept the triage as it is"),
+            (CaseReview.Decision.OVERRIDDEN, "Override the disposition and/or actions"),
+        ],
+        # static/js/review.js shows the override fields only when Override is chosen.
+        widget=forms.RadioSelect(attrs={"data-review-decision": True}),
         initial=CaseReview.Decision.ACCEPTED,
     )
     disposition = forms.ChoiceField(
