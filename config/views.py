@@ -10,14 +10,14 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.roles import is_clinician, is_front_desk
+from accounts.roles import is_administrator, is_clinician, is_front_desk
 from config.celery_app import app as celery_app
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands in its own workspace; administrators in the admin."""
-    if request.user.is_superuser:
+    if is_administrator(request.user):
         return redirect("admin:index")
     if is_clinician(request.user):
         return redirect("referrals:queue")
