@@ -14,6 +14,7 @@ from accounts.roles import is_administrator, is_clinician, is_front_desk
 from config.celery_app import app as celery_app
 
 
+@require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands in its own workspace; administrators in the admin."""

@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 LOGIN = "login"  # an anonymous answer: a redirect to the login page, with ?next=
-ANY_METHOD = "any"  # as `wrong_method`: the view takes every method, so there is none to refuse
 
 # Persona -> its client fixture. The staff personas are in tests/conftest.py; a patient is a
 # browser that opened its link (tests/intake/conftest.py: `patient_client` holds the session of
@@ -50,7 +49,7 @@ class Endpoint:
     path: str
     expected: Mapping[str, int | str]
     data: Mapping[str, object] = field(default_factory=dict)  # a "{object}" value is filled in
-    wrong_method: str = ""  # when both GET and POST are right (or ANY_METHOD); else the other
+    wrong_method: str = ""  # when both GET and POST are right; else the other
 
     def url(self, objects: Mapping[str, object]) -> str:
         return self.path.format_map(objects)
@@ -94,10 +93,6 @@ def rows_by_persona(endpoints: Iterable[Endpoint]) -> list[object]:
 
 def rows(endpoints: Iterable[Endpoint]) -> list[object]:
     return [pytest.param(endpoint, id=str(endpoint)) for endpoint in endpoints]
-
-
-def rows_with_a_wrong_method(endpoints: Iterable[Endpoint]) -> list[object]:
-    return rows(endpoint for endpoint in endpoints if endpoint.wrong_method != ANY_METHOD)
 
 
 def assert_answer(response: HttpResponse, expected: int | str) -> None:

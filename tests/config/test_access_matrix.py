@@ -11,7 +11,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.intake.test_access_matrix import ENDPOINTS as INTAKE
 from tests.matrix import (
-    ANY_METHOD,
     LOGIN,
     SIGNED_OUT,
     STAFF_PERSONAS,
@@ -21,7 +20,6 @@ from tests.matrix import (
     check_wrong_method,
     rows,
     rows_by_persona,
-    rows_with_a_wrong_method,
 )
 from tests.referrals.test_referral_access import ENDPOINTS as REFERRALS
 from tests.referrals.test_review_access import ENDPOINTS as REVIEW
@@ -36,7 +34,6 @@ ENDPOINTS = (
         "get",
         "/",
         answers(STAFF_PERSONAS, 302) | {"stranger": 403, "anonymous": LOGIN},
-        wrong_method=ANY_METHOD,
     ),
     # The load balancer asks without signing in.
     Endpoint("healthz", "get", "/healthz", answers(STAFF_AND_SIGNED_OUT, 200)),
@@ -65,7 +62,7 @@ def test_each_persona_gets_what_it_may_at_the_projects_own_urls(
     check_endpoint(request, endpoint, persona, objects)
 
 
-@pytest.mark.parametrize("endpoint", rows_with_a_wrong_method(ENDPOINTS))
+@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
 def test_the_projects_own_urls_refuse_the_wrong_method(db, request, objects, endpoint) -> None:
     check_wrong_method(request, endpoint, objects)
 
