@@ -9,6 +9,8 @@ from django.core import mail
 from django.db import IntegrityError
 from django.utils import timezone
 
+from audit.actions import AuditAction
+from audit.models import AuditEvent
 from intake.models import Intake, Invitation
 from intake.services import (
     IntakeLocked,
@@ -16,6 +18,7 @@ from intake.services import (
     invitation_redeem,
     invitation_revoke,
     invitation_send_email,
+    invitation_start_on_tablet,
 )
 from intake.tokens import token_hash
 from tests.factories import IntakeFactory
@@ -128,3 +131,31 @@ def test_creating_a_link_without_handing_it_over_keeps_the_visit_not_sent(visit)
     invitation_create(intake=visit, channel="email", created_by=None, now=NOW, mark_sent=False)
     visit.refresh_from_db()
     assert visit.status == Intake.Status.CREATED
+
+
+def test_starting_the_tablet_opens_a_new_link_and_audits_it(visit, front_desk) -> None:
+    link = invitation_start_on_tablet(
+        intake=visit, actor=front_desk, now=NOW, ip_address="10.0.0.7"
+    )
+
+    invitation = Invitation.objects.get(pk=link.invitation.pk)
+    assert (invitation.sent_via, invitation.opened_at) == (Invitation.Channel.TABLET, NOW)
+    event = AuditEvent.objects.get(action=AuditAction.TABLET_STARTED)
+    assert (event.actor, event.intake_id, event.object_id, event.ip_address) == (
+        front_desk,
+        visit.pk,
+        str(invitation.pk),
+        "10.0.0.7",
+    )
+
+
+def test_a_submitted_history_does_not_start_on_the_tablet_and_nothing_is_written(
+    visit, front_desk
+) -> None:
+    Intake.objects.filter(pk=visit.pk).update(status=Intake.Status.SUBMITTED)
+
+    with pytest.raises(IntakeLocked):
+        invitation_start_on_tablet(intake=visit, actor=front_desk, now=NOW)
+
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.exists()

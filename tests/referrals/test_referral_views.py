@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from referrals.models import CaseReview, Letter, OutboxMessage, Referral
 from tests.referrals.factories import (
@@ -183,6 +184,20 @@ def test_the_preview_is_the_letters_html_with_patient_text_escaped(clinician_cli
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in page
     assert reverse("referrals:letter_css") in page
     assert AuditEvent.objects.filter(action="letter.previewed").exists()
+
+
+def test_previewing_the_handout_is_audited_by_its_service(clinician_client, clinician) -> None:
+    intake = reviewed_case(clinician=clinician).intake
+
+    response = clinician_client.get(reverse("referrals:handout_preview", args=[intake.pk]))
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditAction.LETTER_PREVIEWED)
+    assert (event.actor, event.intake_id, event.detail) == (
+        clinician,
+        intake.pk,
+        "self-help handout",
+    )
 
 
 def test_the_preview_stylesheet_is_the_print_css(clinician_client) -> None:
