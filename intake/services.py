@@ -24,8 +24,6 @@ from intake.models import Intake, Invitation, Patient, TriageRecord
 from intake.questions import STEP_SLUGS, Step
 from intake.tokens import token_hash, token_is_well_formed, token_new
 
-_PRIORITY = {d.code: d.priority for d in engine.DISPOSITIONS}
-
 
 @transaction.atomic
 def intake_triage_record(*, intake: Intake, history: Mapping | None = None) -> TriageRecord:
@@ -39,11 +37,11 @@ def intake_triage_record(*, intake: Intake, history: Mapping | None = None) -> T
     record.save()
     Intake.objects.filter(pk=intake.pk).update(
         current_triage=record,
-        triage_priority=_PRIORITY[record.disposition],
+        triage_priority=engine.DISPOSITION_BY_CODE[record.disposition].priority,
         triage_disposition=record.disposition,
     )
     intake.current_triage = record
-    intake.triage_priority = _PRIORITY[record.disposition]
+    intake.triage_priority = engine.DISPOSITION_BY_CODE[record.disposition].priority
     intake.triage_disposition = record.disposition
     return record
 

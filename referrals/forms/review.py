@@ -8,16 +8,16 @@ from django import forms
 from django.http import QueryDict
 
 from intake.models import TriageRecord
+from intake.triage import DISPOSITIONS
 from referrals.models import CaseReview
 from referrals.selectors.review import (
     ALL_STATES,
     AWAITING,
-    DISPOSITION_LABELS,
     STATE_LABELS,
     QueueFilters,
 )
 
-DISPOSITION_CHOICES = list(DISPOSITION_LABELS.items())
+DISPOSITION_CHOICES = [(d.code, d.label) for d in DISPOSITIONS]
 MAX_REASON = 2000
 MAX_NOTES = 10000
 

@@ -22,11 +22,9 @@ from referrals.charts import training_load_chart
 from referrals.models import CaseReview, Delivery, Destination, DestinationType, Letter, Referral
 from referrals.summary import history_summary
 
-SELF_HELP = "self_help"
 HANDOUT_TEMPLATE = "pdf/handout.html"
 # Letters still on their way: the case page polls while any is in one of these states.
 IN_PROGRESS_LETTER = (Letter.Status.PENDING, Letter.Status.RENDERING)
-_DISPOSITIONS = {d.code: d for d in engine.DISPOSITIONS}
 
 
 # --- the case page ------------------------------------------------------------------------------
@@ -153,7 +151,7 @@ def case_referrals(intake: Intake) -> CaseReferrals:
 
 def handout_advice_wanted(review: CaseReview) -> bool:
     """The patient gets the self-help handout when the review keeps self-help or any advice."""
-    return SELF_HELP in (review.actions or []) or bool(review.triage_record.advice)
+    return engine.SELF_HELP in (review.actions or []) or bool(review.triage_record.advice)
 
 
 def destinations_for(destination_type: str) -> QuerySet[Destination]:
@@ -254,7 +252,7 @@ def referral_letter_context(
     intake = referral.intake
     record = _triage_record(intake)
     regions, side = _symptoms(intake)
-    disposition = _DISPOSITIONS.get(referral.destination_type)
+    disposition = engine.DISPOSITION_BY_CODE[referral.destination_type]
     reasons = list(record.reasons) if record else []
     return {
         "kind": Letter.Kind.REFERRAL,
@@ -263,12 +261,11 @@ def referral_letter_context(
         "document_title": f"Referral letter {letter_reference(referral)}",
         "today": timezone.localdate(referral.signed_at) if referral.signed_at else None,
         "draft": referral.status == Referral.Status.DRAFT,
-        "urgent": referral.destination_type == DestinationType.URGENT,
+        "urgent": referral.destination_type == engine.URGENT,
         "patient": intake.patient,
         "intake": intake,
         "referral": referral,
         "destination": referral.destination,
-        "destination_type_label": DestinationType(referral.destination_type).label,
         "disposition": disposition,
         "history_sections": history_summary(intake.history),
         "regions": regions,
@@ -276,11 +273,13 @@ def referral_letter_context(
         "chart": training_load_chart(intake.history) if intake.history else None,
         "reasons_for_this": [r for r in reasons if r.get("action") == referral.destination_type],
         "other_reasons": [
-            r for r in reasons if r.get("action") not in (referral.destination_type, SELF_HELP)
+            r
+            for r in reasons
+            if r.get("action") not in (referral.destination_type, engine.SELF_HELP)
         ],
         # The self-help reasons went to the patient in full (the handout); the recipient gets
         # their rules and the advice in one line.
-        "self_help_rules": [r["rule"] for r in reasons if r.get("action") == SELF_HELP],
+        "self_help_rules": [r["rule"] for r in reasons if r.get("action") == engine.SELF_HELP],
         "self_help_advice": [
             engine.ADVICE[code].title
             for code in (record.advice if record else [])

@@ -1,7 +1,7 @@
 """Reads for the clinician's review dashboard: the queue, one case, its audit trail.
 
 Every function here runs a fixed number of SQL queries whatever the number of rows, reasons or
-audit events (tests/referrals/test_queue_queries.py and test_case_queries.py hold the bound).
+audit events (tests/referrals/test_queue.py and test_case.py hold the bound).
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from django.db.models import F, Q, QuerySet
 
 from audit.models import AuditEvent
 from intake.models import Intake, Patient, TriageRecord
-from intake.triage import CONSIDER_LABELS, DISPOSITIONS, RED_FLAG_LABELS
+from intake.triage import (
+    CONSIDER_LABELS,
+    DISPOSITION_BY_CODE,
+    RED_FLAG_LABELS,
+    URGENT,
+    URGENT_PRIORITY,
+    disposition_label,
+)
 from referrals.charts import TrainingLoadChart, training_load_chart
 from referrals.models import CaseReview
 from referrals.summary import Section, history_summary
@@ -27,20 +34,6 @@ CASE_AUDIT_LIMIT = 50
 SEARCH_WORDS = 3  # more words than this narrow nothing a clinician needs
 NARROW_SEARCH_PATIENTS = 5000  # up to this many matching patients, search by their ids (_search)
 
-# Short labels for the queue and the case page; the spec's long meanings are in DISPOSITIONS.
-DISPOSITION_LABELS: dict[str, str] = {
-    "urgent": "Urgent",
-    "xray": "X-ray",
-    "spine_review": "Spine review",
-    "medical_review": "Medical review",
-    "surgery_review": "Surgery review",
-    "injection": "Injection",
-    "inserts": "Inserts",
-    "self_help": "Self-help",
-}
-DISPOSITION_PRIORITY: dict[str, int] = {d.code: d.priority for d in DISPOSITIONS}
-DISPOSITION_MEANING: dict[str, str] = {d.code: d.label for d in DISPOSITIONS}
-URGENT_PRIORITY = DISPOSITION_PRIORITY["urgent"]
 
 AWAITING = "awaiting"
 ALL_STATES = "all"
@@ -49,8 +42,9 @@ STATE_LABELS: dict[str, str] = {AWAITING: "Awaiting review"} | {
 }
 
 
-def disposition_label(code: str) -> str:
-    return DISPOSITION_LABELS.get(code, code.replace("_", " ").capitalize())
+def _meaning(code: str) -> str:
+    disposition = DISPOSITION_BY_CODE.get(code)
+    return disposition.meaning if disposition else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +95,7 @@ class QueueRow:
 
     @property
     def urgent(self) -> bool:
-        return bool(self.red_flags) or self.disposition == "urgent"
+        return bool(self.red_flags) or self.disposition == URGENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +147,9 @@ def queue_queryset(filters: QueueFilters) -> QuerySet[Intake]:
     if filters.disposition:
         # The priority stands for the disposition (one each, stored together by
         # intake_triage_record) and, unlike it, is in the queue's indexes.
-        queryset = queryset.filter(triage_priority=DISPOSITION_PRIORITY[filters.disposition])
+        queryset = queryset.filter(
+            triage_priority=DISPOSITION_BY_CODE[filters.disposition].priority
+        )
     if filters.red_flag == "yes":
         queryset = queryset.filter(triage_priority=URGENT_PRIORITY)
     elif filters.red_flag == "no":
@@ -320,7 +316,7 @@ def triage_view(record: TriageRecord) -> TriageView:
         rules_version=record.rules_version,
         disposition=record.disposition,
         disposition_label=disposition_label(record.disposition),
-        disposition_meaning=DISPOSITION_MEANING.get(record.disposition, ""),
+        disposition_meaning=_meaning(record.disposition),
         actions=tuple((code, disposition_label(code)) for code in record.actions),
         red_flags=_red_flags(record.red_flags),
         consider=tuple(CONSIDER_LABELS.get(code, code) for code in record.consider),

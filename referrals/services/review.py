@@ -15,13 +15,9 @@ from django.db import IntegrityError, transaction
 from audit.actions import AuditAction
 from audit.services import audit_record
 from intake.models import Intake
+from intake.triage import DISPOSITION_BY_CODE, by_priority, disposition_label
 from referrals.models import CaseReview
-from referrals.selectors.review import (
-    DISPOSITION_LABELS,
-    DISPOSITION_PRIORITY,
-    disposition_label,
-    triage_results_differ,
-)
+from referrals.selectors.review import triage_results_differ
 
 
 class ReviewError(Exception):
@@ -34,10 +30,6 @@ class ReviewError(Exception):
 
 class TriageChanged(ReviewError):
     """The case was re-triaged to a different result after the clinician loaded it."""
-
-
-def _actions_in_priority_order(actions: Sequence[str]) -> list[str]:
-    return sorted(set(actions), key=DISPOSITION_PRIORITY.__getitem__)
 
 
 def _decision_text(disposition: str, actions: Sequence[str]) -> str:
@@ -100,11 +92,11 @@ def case_review_record(
         override_reason = override_reason.strip()
         if not override_reason:
             raise ReviewError("An override needs a reason.")
-        if disposition not in DISPOSITION_LABELS or not set(actions) <= DISPOSITION_LABELS.keys():
+        if disposition not in DISPOSITION_BY_CODE or not set(actions) <= DISPOSITION_BY_CODE.keys():
             raise ReviewError("Choose a disposition and actions from the list.")
         if disposition not in actions:
             raise ReviewError("The disposition must be one of the actions.")
-        actions = _actions_in_priority_order(actions)
+        actions = by_priority(actions)
     else:
         raise ReviewError("Choose to accept or to override the triage.")
 
