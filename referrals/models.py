@@ -18,6 +18,12 @@ DestinationType = models.TextChoices(
 )
 
 
+def destination_type_choices() -> list[tuple[str, str]]:
+    """The fields' choices, as a callable: migrations store this reference instead of a copy of
+    the labels, so a new disposition needs no migration (labels are not in the schema)."""
+    return DestinationType.choices
+
+
 class CaseReview(models.Model):
     """A clinician's decision on an intake's triage: accepted as is, or overridden with a reason."""
 
@@ -54,7 +60,7 @@ class CaseReview(models.Model):
 class Destination(models.Model):
     """A service letters are sent to; administrators keep the directory in the admin."""
 
-    destination_type = models.CharField(max_length=32, choices=DestinationType.choices)
+    destination_type = models.CharField(max_length=32, choices=destination_type_choices)
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
@@ -81,7 +87,7 @@ class Referral(models.Model):
         FAILED = "failed", "Failed"
 
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="referrals")
-    destination_type = models.CharField(max_length=32, choices=DestinationType.choices)
+    destination_type = models.CharField(max_length=32, choices=destination_type_choices)
     destination = models.ForeignKey(
         Destination, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
