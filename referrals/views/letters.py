@@ -10,6 +10,9 @@ State changes are POST only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,6 +52,21 @@ from referrals.selectors.letters import (
 from referrals.services import letters as services
 
 POLL_SECONDS = 2
+T = TypeVar("T")
+
+
+def _attempt(
+    request: HttpRequest, action: Callable[[], T], success: str | Callable[[T], str]
+) -> T | None:
+    """Run one service. A refusal (LetterError) becomes the message the clinician reads and
+    gives None; otherwise the success message (or the one made from the result) is shown."""
+    try:
+        result = action()
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
 
 
 def _back_to_referral(referral: Referral) -> HttpResponse:
@@ -121,12 +139,11 @@ def referral_drafts_create(request: HttpRequest, intake_id: int) -> HttpResponse
 @clinician_required
 def handout_issue(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = case_for_user(request.user, intake_id)
-    try:
-        services.handout_issue(intake=intake, user=request.user)
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The self-help handout is queued; it will be ready shortly.")
+    _attempt(
+        request,
+        lambda: services.handout_issue(intake=intake, user=request.user),
+        "The self-help handout is queued; it will be ready shortly.",
+    )
     return redirect("referrals:case_letters", intake_id=intake.pk)
 
 
@@ -176,12 +193,13 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralDraftForm(request.POST, referral=referral)
     if not form.is_valid():
         return _render_referral(request, referral, form=form, status=400)
-    try:
-        services.referral_update_draft(referral=referral, user=request.user, **form.cleaned_data)
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Draft saved.")
+    _attempt(
+        request,
+        lambda: services.referral_update_draft(
+            referral=referral, user=request.user, **form.cleaned_data
+        ),
+        "Draft saved.",
+    )
     return _back_to_referral(referral)
 
 
@@ -225,12 +243,11 @@ def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
             sign_form.add_error(None, UNSAVED_CHANGES_MESSAGE)
     if not sign_form.is_valid() or (form is not None and not form.is_valid()):
         return _render_referral(request, referral, form=form, sign_form=sign_form, status=400)
-    try:
-        services.referral_sign(referral=referral, user=request.user, now=timezone.now())
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Signed. The letter is queued and will be ready shortly.")
+    _attempt(
+        request,
+        lambda: services.referral_sign(referral=referral, user=request.user, now=timezone.now()),
+        "Signed. The letter is queued and will be ready shortly.",
+    )
     return _back_to_referral(referral)
 
 
@@ -238,25 +255,23 @@ def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def referral_correct(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_for_user(request.user, pk)
-    try:
-        draft = services.referral_correct(referral=referral, user=request.user)
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-        return _back_to_referral(referral)
-    messages.success(request, f"Version {draft.version} drafted: edit it, then sign it.")
-    return _back_to_referral(draft)
+    draft = _attempt(
+        request,
+        lambda: services.referral_correct(referral=referral, user=request.user),
+        lambda draft: f"Version {draft.version} drafted: edit it, then sign it.",
+    )
+    return _back_to_referral(draft or referral)
 
 
 @require_POST
 @clinician_required
 def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_for_user(request.user, pk)
-    try:
-        delivery = services.referral_send(referral=referral, user=request.user)
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"The letter is being e-mailed to {delivery.recipient}.")
+    _attempt(
+        request,
+        lambda: services.referral_send(referral=referral, user=request.user),
+        lambda delivery: f"The letter is being e-mailed to {delivery.recipient}.",
+    )
     return _back_to_referral(referral)
 
 
@@ -277,12 +292,11 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
     letter = letter_for_user(request.user, pk)
-    try:
-        services.letter_retry(letter=letter, user=request.user)
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The letter is queued again.")
+    _attempt(
+        request,
+        lambda: services.letter_retry(letter=letter, user=request.user),
+        "The letter is queued again.",
+    )
     if letter.referral_id:
         return redirect("referrals:referral", pk=letter.referral_id)
     return redirect("referrals:case_letters", intake_id=letter.intake_id)
