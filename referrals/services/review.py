@@ -120,28 +120,22 @@ def case_review_record(
     Intake.objects.filter(pk=locked.pk).update(reviewed_at=now)
 
     if decision == CaseReview.Decision.ACCEPTED:
-        audit_record(
-            actor=actor,
-            action=AuditAction.REVIEW_ACCEPTED,
-            intake=locked,
-            obj=review,
-            detail=f"Accepted triage {current.pk} (rules v{current.rules_version}): "
-            + _decision_text(disposition, actions),
-            ip_address=ip_address,
+        action = AuditAction.REVIEW_ACCEPTED
+        detail = f"Accepted triage {current.pk} (rules v{current.rules_version}): " + (
+            _decision_text(disposition, actions)
         )
     else:
-        audit_record(
-            actor=actor,
-            action=AuditAction.REVIEW_OVERRIDDEN,
-            intake=locked,
-            obj=review,
-            detail=f"Overrode triage {current.pk} ("
+        action = AuditAction.REVIEW_OVERRIDDEN
+        detail = (
+            f"Overrode triage {current.pk} ("
             + _decision_text(current.disposition, current.actions)
             + ") with "
             + _decision_text(disposition, actions)
-            + f". Reason: {override_reason}",
-            ip_address=ip_address,
+            + f". Reason: {override_reason}"
         )
+    audit_record(
+        actor=actor, action=action, intake=locked, obj=review, detail=detail, ip_address=ip_address
+    )
     if review.notes:
         audit_record(
             actor=actor,
