@@ -1,6 +1,10 @@
 """How every form field is drawn: one template (templates/components/field.html) and one bound
 field that gives each input its Bootstrap class and its accessibility wiring.
 
+Forms render through crispy-forms, whose Bootstrap 5 field template the project overrides
+(templates/bootstrap5/field.html) to include components/field.html; that template draws each
+input with `{{ field }}`, so the classes and aria below still come from this bound field.
+
 Django 5.2 already marks an input with errors `aria-invalid="true"` and points its
 `aria-describedby` at its help and its errors; here only the ids change (`<id>-help`,
 `<id>-error`, which the patient form, its error summary and the browser tests use) and the

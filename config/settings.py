@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Forms render through crispy-forms (the Bootstrap 5 pack), whose field template the project
+    # overrides (templates/bootstrap5/field.html) to draw every field with components/field.html.
+    "crispy_forms",
+    "crispy_bootstrap5",
     # The renderer (config/forms.py) draws forms with the project's templates and Django's own.
     "django.forms",
     "django_htmx",
@@ -182,7 +186,12 @@ STORAGES = {
 # Letters and handouts: outside every public URL, served only through the checked download view.
 PRIVATE_STORAGE_DIR = Path(env_str("PRIVATE_STORAGE_DIR", str(VAR_DIR / "private")))
 
-# Every field is drawn by templates/components/field.html, with its label, help, errors and aria.
+# Every field is drawn by templates/components/field.html, with its label, help, errors and aria:
+# crispy-forms reaches it through the pack's field template, which the project overrides
+# (templates/bootstrap5/field.html); the renderer's bound field gives each input its Bootstrap
+# class, aria-invalid and aria-describedby (config/forms.py).
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 FORM_RENDERER = "config.forms.FormRenderer"
 
 # E-mail: written to files under var/mail/ locally (one .log file per message: not the console,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -224,6 +226,11 @@ class VisitForm(forms.Form):
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        # Drawn by {% crispy %} in a row beside the page's "Add visit" button.
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("visit_date", wrapper_class="col-auto"))
 
     def clean_visit_date(self) -> dt.date:
         visit = self.cleaned_data["visit_date"]

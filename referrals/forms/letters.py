@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 
 from referrals.models import Destination, Referral
@@ -25,6 +27,12 @@ class ReferralDraftsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["destination_types"].choices = list(choices)
         self.fields["destination_types"].initial = [code for code, _ in choices]
+        # Drawn by {% crispy %} inside the case panel's own <form>, as the panel's heading.
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_class = "h6"
+        self.helper.layout = Layout(Field("destination_types", wrapper_class="mb-0"))
 
 
 class ReferralDraftForm(forms.Form):
@@ -79,3 +87,13 @@ class SignForm(forms.Form):
         label="I have read the letter preview and sign this referral.",
         error_messages={"required": "Tick the box to confirm you have read the letter."},
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Drawn by {% crispy %} inside the draft's <form>; the page shows the form's own errors
+        # as warnings above the box.
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.form_show_errors = False
+        self.helper.layout = Layout(Field("confirm", wrapper_class="mb-2"))
