@@ -1,0 +1,68 @@
+"""`make run` points patients' links at the address it serves, and says when SITE_URL does not."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from scripts.run_local import site_url_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("port", "site_url", "debug", "expected_url", "warns"),
+    [
+        pytest.param("8201", None, True, "http://127.0.0.1:8201", False, id="unset"),
+        pytest.param("8201", "  ", True, "http://127.0.0.1:8201", False, id="blank"),
+        pytest.param("8201", "http://localhost:8201", True, "http://localhost:8201", False,
+                     id="set, same port"),
+        pytest.param("8201", "http://127.0.0.1:8000", True, "http://127.0.0.1:8000", True,
+                     id="set, other port"),
+        pytest.param("8000", "https://clinic.example.org", True, "https://clinic.example.org",
+                     True, id="set, https default port"),
+        pytest.param("80", "http://clinic.test", True, "http://clinic.test", False,
+                     id="set, http default port"),
+        pytest.param("8201", "http://127.0.0.1:8000", False, "http://127.0.0.1:8000", False,
+                     id="other port outside DEBUG"),
+    ],
+)  # fmt: skip
+def test_the_site_url_follows_the_served_port_unless_set(
+    port, site_url, debug, expected_url, warns
+) -> None:
+    url, warning = site_url_for(port=port, site_url=site_url, debug=debug)
+    assert url == expected_url
+    assert (warning is not None) == warns
+
+
+def test_the_warning_names_both_addresses() -> None:
+    _url, warning = site_url_for(port="8201", site_url="http://127.0.0.1:8000", debug=True)
+    assert "http://127.0.0.1:8000" in warning
+    assert "http://127.0.0.1:8201" in warning
+
+
+def test_a_process_started_with_the_derived_site_url_makes_links_at_the_served_port() -> None:
+    url, _warning = site_url_for(port="8201", site_url=None, debug=True)
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    env.update(
+        {
+            "SITE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": tempfile.mkdtemp(),
+        }
+    )
+    script = (
+        "import django; django.setup()\n"
+        "from intake.services import NewLink\n"
+        "print(NewLink(invitation=None, token='abc').url)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120, check=True,
+    )  # fmt: skip
+    assert result.stdout.strip().startswith("http://127.0.0.1:8201/")
