@@ -33,6 +33,8 @@ SECRET_KEY = env_required(
     default="local-development-only-key-never-used-when-debug-is-false-0123456789",
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# Patients' links start with it. `make run` sets it to the address it serves when it is unset
+# (scripts/run_local.py), so another PORT still gives links that open.
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
