@@ -131,35 +131,27 @@ def stranger(db):
     return UserFactory(username="nobody")
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+def _signed_in_client(persona: str, *, name: str = ""):
+    """A fixture named `<persona>_client`: a browser signed in as that persona's user."""
+
+    # `db` is named here, not only reached through the persona's fixture: pytest-django orders
+    # the tests by the fixtures they name, and a database test must run before the
+    # transactional ones that flush the staff groups.
+    @pytest.fixture(name=name or f"{persona}_client")
+    def signed_in_client(db, request: pytest.FixtureRequest) -> Client:
+        client = Client()
+        client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return signed_in_client
 
 
-@pytest.fixture
-def front_desk_client(front_desk) -> Client:
-    return _client_for(front_desk)
-
-
-@pytest.fixture
-def clinician_client(clinician) -> Client:
-    return _client_for(clinician)
-
-
-@pytest.fixture
-def other_clinician_client(other_clinician) -> Client:
-    return _client_for(other_clinician)
-
-
-@pytest.fixture
-def admin_client_(administrator) -> Client:
-    return _client_for(administrator)
-
-
-@pytest.fixture
-def stranger_client(stranger) -> Client:
-    return _client_for(stranger)
+front_desk_client = _signed_in_client("front_desk")
+clinician_client = _signed_in_client("clinician")
+other_clinician_client = _signed_in_client("other_clinician")
+# Not `admin_client`: pytest-django's fixture of that name signs in a superuser of its own.
+admin_client_ = _signed_in_client("administrator", name="admin_client_")
+stranger_client = _signed_in_client("stranger")
 
 
 @pytest.fixture
