@@ -1,5 +1,8 @@
-"""Letters per minute, sign-to-ready latency, warm render time and worker memory, with real
-Celery workers on PostgreSQL and Redis.
+"""Letters per minute, sign-to-ready latency, warm render time (wall and CPU) and worker memory,
+with real Celery workers on PostgreSQL and Redis.
+
+CPU time is the figure to compare runs by: the worker logs each render's `time.process_time()`
+besides its wall time, and wall time on a shared machine swung 158-607 letters/min for one code.
 
     .venv/bin/python bench/letters.py [--burst 200] [--idle 60] [--per-child 1000]
 
@@ -314,6 +317,9 @@ def main() -> int:
     parser.add_argument("--per-child", type=int, default=1000)
     parser.add_argument("--floor-runs", type=int, default=30)
     args = parser.parse_args()
+    # `timeout` or a CI job stops the bench with SIGTERM: exit through the `finally` that stops
+    # the worker, or its pool goes on rendering, orphaned, on a shared machine.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     WORK.mkdir(parents=True, exist_ok=True)
     load_at_start = os.getloadavg()[0]
 
@@ -365,6 +371,7 @@ def main() -> int:
         per_minute = len(burst) / span * 60
         burst_latency = sign_to_ready(burst)
         burst_render = render_ms(worker, burst)
+        burst_render_cpu = render_ms(worker, burst, cpu=True)
 
         # Memory: every pool process to --per-child renders; RSS read at its 100th and last.
         memory: dict[int, dict[int, float]] = defaultdict(dict)
@@ -434,6 +441,8 @@ def main() -> int:
     say(
         f"  render in the worker with both processes busy  p50"
         f" {statistics.median(burst_render):.0f} ms  p95 {percentile(burst_render, 0.95):.0f} ms"
+        f"  (CPU p50 {statistics.median(burst_render_cpu):.0f} ms"
+        f"  p95 {percentile(burst_render_cpu, 0.95):.0f} ms)"
     )
     say()
     say(f"Floor: bare WeasyPrint on the same HTML in one warm process, {args.floor_runs} runs:")
