@@ -1,5 +1,6 @@
 """The one shape of every role-by-URL matrix test: a table of `Endpoint`s, each with the answer
-every persona gets, walked by `check_endpoint`, plus `check_wrong_method` for each row.
+every persona gets, walked by a subclass of `MatrixTests` (`check_endpoint` for each persona of
+each row, `check_wrong_method` for each row).
 
 Tables: tests/config/test_access_matrix.py (the landing page, the health check),
 tests/intake/test_access_matrix.py (desk and patient form), tests/referrals/test_review_access.py
@@ -35,6 +36,7 @@ CLIENTS: Mapping[str, str] = {
 STAFF_PERSONAS = ("front_desk", "clinician", "other_clinician", "administrator", "stranger")
 SIGNED_OUT = ("anonymous",)
 PATIENTS = ("patient", "other_patient")
+CLINICAL = ("clinician", "other_clinician", "administrator")
 
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
 
@@ -77,9 +79,31 @@ class Endpoint:
         return f"{self.method.upper()} {self.path}"
 
 
+def form_rows(
+    name: str,
+    path: str,
+    *,
+    answers: tuple[Mapping[str, int | str], Mapping[str, int | str]],
+    data: Mapping[str, object],
+    wrong_method: str = "put",
+) -> tuple[Endpoint, Endpoint]:
+    """The two rows of a form's URL: shown on GET and sent by POST with `data`, each with its
+    `answers` (GET's, POST's); `wrong_method` (by default PUT, which no form takes) is refused."""
+    get, post = answers
+    return (
+        Endpoint(name, "get", path, get, wrong_method=wrong_method),
+        Endpoint(name, "post", path, post, data=data, wrong_method=wrong_method),
+    )
+
+
 def answers(personas: Iterable[str], answer: int | str) -> dict[str, int | str]:
     """The same answer for each of these personas: build a row's `expected` from these."""
     return dict.fromkeys(personas, answer)
+
+
+def clinicians(ok: int) -> dict[str, int | str]:
+    """A clinical URL: any clinician and administrators get `ok`, the rest of the staff 403."""
+    return answers(STAFF_PERSONAS, 403) | answers(CLINICAL, ok) | {"anonymous": LOGIN}
 
 
 def rows_by_persona(endpoints: Iterable[Endpoint]) -> list[object]:
@@ -126,3 +150,30 @@ def check_wrong_method(
     client = request.getfixturevalue(CLIENTS[endpoint.allowed_persona])
     response = getattr(client, endpoint.refused_method)(endpoint.url(objects))
     assert response.status_code == 405
+
+
+class MatrixTests:
+    """Walks one table: subclass it as `Test...` in the table's module with `ENDPOINTS`, and give
+    the module an `objects` fixture (the {placeholders} of its paths and data)."""
+
+    ENDPOINTS: tuple[Endpoint, ...] = ()
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "persona" in metafunc.fixturenames:
+            metafunc.parametrize(("endpoint", "persona"), rows_by_persona(self.ENDPOINTS))
+        elif "endpoint" in metafunc.fixturenames:
+            metafunc.parametrize("endpoint", rows(self.ENDPOINTS))
+
+    def check_page(self, endpoint: Endpoint, persona: str, response: HttpResponse) -> None:
+        """What a table also checks of each answer's page; nothing by default."""
+
+    def test_each_persona_gets_what_its_row_expects(
+        self, request: pytest.FixtureRequest, objects: Mapping[str, object], endpoint, persona
+    ) -> None:
+        response = check_endpoint(request, endpoint, persona, objects)
+        self.check_page(endpoint, persona, response)
+
+    def test_each_url_refuses_the_wrong_method(
+        self, request: pytest.FixtureRequest, objects: Mapping[str, object], endpoint
+    ) -> None:
+        check_wrong_method(request, endpoint, objects)

@@ -15,11 +15,9 @@ from tests.matrix import (
     SIGNED_OUT,
     STAFF_PERSONAS,
     Endpoint,
+    MatrixTests,
     answers,
-    check_endpoint,
-    check_wrong_method,
     rows,
-    rows_by_persona,
 )
 from tests.referrals.test_referral_access import ENDPOINTS as REFERRALS
 from tests.referrals.test_review_access import ENDPOINTS as REVIEW
@@ -51,20 +49,12 @@ UNWALKED_NAMES = {
 
 
 @pytest.fixture
-def objects() -> dict[str, object]:
+def objects(db) -> dict[str, object]:
     return {}
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_each_persona_gets_what_it_may_at_the_projects_own_urls(
-    db, request, objects, endpoint, persona
-) -> None:
-    check_endpoint(request, endpoint, persona, objects)
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_the_projects_own_urls_refuse_the_wrong_method(db, request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+class TestTheProjectsOwnUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS
 
 
 def _url_names(patterns, namespace: str = "", prefix: str = "") -> set[str]:

@@ -17,11 +17,9 @@ from tests.matrix import (
     SIGNED_OUT,
     STAFF_PERSONAS,
     Endpoint,
+    MatrixTests,
     answers,
-    check_endpoint,
-    check_wrong_method,
-    rows,
-    rows_by_persona,
+    form_rows,
 )
 
 EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
@@ -44,15 +42,15 @@ def _signed_out() -> dict[str, int | str]:
     return answers((*SIGNED_OUT, *PATIENTS), LOGIN)
 
 
+# A table: its rows are alike by design (the `duplicates` tool pairs the form_rows entries with
+# their neighbours), one per URL and method, or one form_rows per form's GET and POST.
 ENDPOINTS = (
     Endpoint("intake:desk", "get", "/desk/", desk(200)),
     Endpoint("intake:desk", "get", "/desk/?q=Runner", desk(200)),
-    Endpoint("intake:patient_new", "get", "/desk/patients/new/", desk(200), wrong_method="delete"),
-    Endpoint(
+    *form_rows(
         "intake:patient_new",
-        "post",
         "/desk/patients/new/",
-        desk(200),
+        answers=(desk(200), desk(200)),
         data={"first_name": "A"},
         wrong_method="delete",
     ),
@@ -87,27 +85,19 @@ ENDPOINTS = (
     ),
     Endpoint("intake:tablet_start", "post", "/desk/visits/{visit}/tablet/", desk(302)),
     Endpoint("intake:link_revoke", "post", "/desk/visits/{visit}/revoke/", desk(302)),
-    Endpoint(
-        "intake:reopen", "get", "/desk/visits/{submitted}/reopen/", staff(200), wrong_method="put"
-    ),
-    Endpoint(
+    *form_rows(
         "intake:reopen",
-        "post",
         "/desk/visits/{submitted}/reopen/",
-        staff(302),
+        answers=(staff(200), staff(302)),
         data={"reason": "r"},
-        wrong_method="put",
     ),
     Endpoint("intake:patient_link", "get", "/p/{token}/", answers(EVERYONE, 302)),
     Endpoint("intake:form_start", "get", "/form/", patient_form(200)),
-    Endpoint("intake:form_step", "get", "/form/where/", patient_form(200), wrong_method="put"),
-    Endpoint(
+    *form_rows(
         "intake:form_step",
-        "post",
         "/form/where/",
-        patient_form(302),
+        answers=(patient_form(200), patient_form(302)),
         data={**post_data("where"), "go": "next"},
-        wrong_method="put",
     ),
     Endpoint("intake:form_review", "get", "/form/review/", patient_form(200)),
     Endpoint("intake:form_submit", "post", "/form/submit/", patient_form(302)),
@@ -137,17 +127,13 @@ def objects(visit, link, db) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_only_the_right_people_reach_each_url(request, objects, endpoint, persona) -> None:
-    response = check_endpoint(request, endpoint, persona, objects)
+class TestTheIntakeUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS
 
-    if endpoint.path.startswith("/form/") and endpoint.expected[persona] == 403:
-        assert "This link does not work" in response.content.decode()
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_the_wrong_method_is_refused(request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+    def check_page(self, endpoint, persona, response) -> None:
+        # A browser turned away from the form reads why, not a bare "Forbidden".
+        if endpoint.path.startswith("/form/") and endpoint.expected[persona] == 403:
+            assert "This link does not work" in response.content.decode()
 
 
 def test_another_patients_browser_never_sees_this_patients_answers(

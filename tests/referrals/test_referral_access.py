@@ -16,26 +16,8 @@ from django.urls import reverse
 from referrals.models import Letter, Referral
 from referrals.services import letters as services
 from tests.factories import IntakeFactory
-from tests.matrix import (
-    LOGIN,
-    Endpoint,
-    check_endpoint,
-    check_wrong_method,
-    rows,
-    rows_by_persona,
-)
+from tests.matrix import Endpoint, MatrixTests, clinicians
 from tests.referrals.factories import draft_referral, reviewed_case, signed_referral
-
-
-def clinicians(ok: int) -> dict[str, int | str]:
-    return {
-        "clinician": ok,
-        "other_clinician": ok,
-        "administrator": ok,
-        "front_desk": 403,
-        "stranger": 403,
-        "anonymous": LOGIN,
-    }
 
 
 def the_drafts_author(ok: int) -> dict[str, int | str]:
@@ -135,14 +117,8 @@ def objects(case: Case) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_each_persona_gets_what_its_role_allows(request, objects, endpoint, persona) -> None:
-    check_endpoint(request, endpoint, persona, objects)
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+class TestTheReferralAndLetterUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS
 
 
 def _call(client, name: str, pk: int):

@@ -9,27 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matrix import (
-    LOGIN,
-    Endpoint,
-    answers,
-    check_endpoint,
-    check_wrong_method,
-    rows,
-    rows_by_persona,
-)
+from tests.matrix import Endpoint, MatrixTests, answers, clinicians
 from tests.referrals.factories import CaseReviewFactory, submitted_intake
-
-
-def clinicians(ok: int) -> dict[str, int | str]:
-    return {
-        "front_desk": 403,
-        "clinician": ok,
-        "other_clinician": ok,
-        "administrator": ok,
-        "stranger": 403,
-        "anonymous": LOGIN,
-    }
 
 
 def the_reviews_author(ok: int) -> dict[str, int | str]:
@@ -87,14 +68,8 @@ def objects(db, clinician) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_each_role_gets_what_it_may_at_each_url(request, objects, endpoint, persona) -> None:
-    check_endpoint(request, endpoint, persona, objects)
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+class TestTheReviewDashboardsUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS
 
 
 @pytest.mark.parametrize("path", ["/review/case/{pk}/", "/review/case/{pk}/review/"])
