@@ -18,11 +18,6 @@ def test_a_clinician_does_not_open_a_patient_record_at_the_desk(clinician, visit
         patient_for_user(clinician, visit.patient_id)
 
 
-def test_an_unknown_patient_is_not_found(front_desk) -> None:
-    with pytest.raises(Http404):
-        patient_for_user(front_desk, 987654)
-
-
 @pytest.mark.parametrize("persona", ["front_desk", "clinician", "administrator"])
 def test_clinic_staff_get_a_visit(request, visit, persona: str) -> None:
     user = request.getfixturevalue(persona)
@@ -35,6 +30,10 @@ def test_a_user_without_a_role_does_not_get_a_visit(stranger, visit) -> None:
         intake_for_user(stranger, visit.pk)
 
 
-def test_an_unknown_visit_is_not_found(front_desk) -> None:
+@pytest.mark.parametrize(
+    "gate",
+    [pytest.param(patient_for_user, id="patient"), pytest.param(intake_for_user, id="visit")],
+)
+def test_an_unknown_object_is_not_found(front_desk, gate) -> None:
     with pytest.raises(Http404):
-        intake_for_user(front_desk, 987654)
+        gate(front_desk, 987654)

@@ -82,11 +82,6 @@ def test_a_user_without_a_role_does_not_get_a_referral(stranger, draft) -> None:
         referral_for_user(stranger, draft.pk)
 
 
-def test_an_unknown_referral_is_not_found(clinician) -> None:
-    with pytest.raises(Http404):
-        referral_for_user(clinician, 987654)
-
-
 def test_the_author_gets_the_draft_to_change(clinician, draft) -> None:
     assert own_draft_for_user(clinician, draft.pk) == draft
 
@@ -110,6 +105,12 @@ def test_the_front_desk_does_not_get_a_letter(front_desk, review) -> None:
         letter_for_user(front_desk, letter.pk)
 
 
-def test_an_unknown_letter_is_not_found(clinician) -> None:
+# Alike to the test of this name in tests/intake/test_access.py by design: each app's gates are
+# proved in that app's tests, one refusal per line, as the gates are written.
+@pytest.mark.parametrize(
+    "gate",
+    [pytest.param(referral_for_user, id="referral"), pytest.param(letter_for_user, id="letter")],
+)
+def test_an_unknown_object_is_not_found(clinician, gate) -> None:
     with pytest.raises(Http404):
-        letter_for_user(clinician, 987654)
+        gate(clinician, 987654)

@@ -11,6 +11,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from intake.models import Intake
 from tests.factories import PatientFactory
+
+# The same names as tests/referrals/test_review.py imports: the named histories and the one way
+# to build a case, shared from the factories module (an import list, not copied logic).
 from tests.referrals.factories import (
     INSERTS,
     SELF_HELP,
