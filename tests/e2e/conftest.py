@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.browser import DESKTOP, PHONE, fresh_page
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -60,17 +62,11 @@ def browser(django_db_setup) -> Iterator[object]:
 @pytest.fixture
 def page(browser) -> Iterator[object]:
     """A fresh browser context (no cookies) with a phone-sized viewport by default."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with fresh_page(browser, PHONE) as page:
+        yield page
 
 
 @pytest.fixture
 def desktop_page(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with fresh_page(browser, DESKTOP) as page:
+        yield page

@@ -10,27 +10,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from intake.models import Intake, Patient
-from tests.factories import PASSWORD, FrontDeskFactory, IntakeFactory
+from tests.e2e.browser import PHONE, fresh_page, settle, sign_in
+from tests.factories import FrontDeskFactory, IntakeFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _settle(page) -> None:
-    """Let the page's last requests (a favicon, a stylesheet) finish: the live server shares the
-    test's database connection, and the next test's setup must not meet a request still running."""
-    page.wait_for_load_state("networkidle")
-    page.goto("about:blank")
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("desk")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/desk/")
 
 
 def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
@@ -40,7 +26,7 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
     FrontDeskFactory(username="desk")
     page = desktop_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    _sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "desk", lands_on="/desk/")
 
     page.get_by_role("link", name="Register a patient").click()
     page.get_by_label("First name").fill("Ada")
@@ -65,14 +51,10 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
     assert url == page.locator("#patient-link").input_value()
     assert url.startswith(f"{live_server.url}/p/")
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        patient_page = phone.new_page()
+    with fresh_page(browser, PHONE) as patient_page:
         patient_page.goto(url)
         assert patient_page.url == f"{live_server.url}/form/"
         assert "Before your visit" in patient_page.content()
-    finally:
-        phone.close()
 
     page.get_by_role("link", name="Done").click()
     expect(page.locator("[data-state]").first).to_have_text("Opened")
@@ -84,7 +66,7 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
     qr = page.locator("img.slip__qr")
     expect(qr).to_be_visible()
     assert page.evaluate("document.querySelector('img.slip__qr').naturalWidth") > 0
-    _settle(page)
+    settle(page)
 
 
 def test_the_tablet_goes_from_the_desk_to_the_patient_and_back_to_a_neutral_screen(
@@ -92,7 +74,7 @@ def test_the_tablet_goes_from_the_desk_to_the_patient_and_back_to_a_neutral_scre
 ) -> None:
     FrontDeskFactory(username="desk")
     intake = IntakeFactory(patient__first_name="Zed", patient__last_name="Zebedee")
-    _sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "desk", lands_on="/desk/")
     page.goto(f"{live_server.url}/desk/patients/{intake.patient_id}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Open on this tablet").click()
@@ -108,6 +90,6 @@ def test_the_tablet_goes_from_the_desk_to_the_patient_and_back_to_a_neutral_scre
     assert "This link does not work" in page.content()  # nothing of the patient is left
     page.goto(f"{live_server.url}/desk/")
     assert "/accounts/login/" in page.url
-    _settle(page)
+    settle(page)
     intake.refresh_from_db()
     assert intake.status == Intake.Status.OPENED

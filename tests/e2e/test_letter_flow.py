@@ -10,7 +10,8 @@ from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
 from referrals.models import Letter, Referral
-from tests.factories import PASSWORD, ClinicianFactory
+from tests.e2e.browser import settle, sign_in
+from tests.factories import ClinicianFactory
 from tests.referrals.factories import DestinationFactory, reviewed_case
 
 pytestmark = [
@@ -18,12 +19,6 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _settle(page) -> None:
-    """Let the page's last requests finish before the test's teardown flushes the database."""
-    page.wait_for_load_state("networkidle")
-    page.goto("about:blank")
 
 
 def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
@@ -34,11 +29,7 @@ def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
     DestinationFactory(destination_type="xray", name="Riverside Radiology")
     page = desktop_page
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("doc")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/review/")
+    sign_in(page, live_server.url, "doc", lands_on="/review/")
 
     page.goto(f"{live_server.url}/review/case/{review.intake_id}/")
     panel = page.locator("#case-letters")
@@ -59,7 +50,7 @@ def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
         page.get_by_role("link", name="Download PDF").click()
     pdf_path = tmp_path / "letter.pdf"
     download_info.value.save_as(pdf_path)
-    _settle(page)
+    settle(page)
 
     referral = Referral.objects.get(intake=review.intake)
     assert (referral.destination_type, referral.status) == ("xray", Referral.Status.READY)

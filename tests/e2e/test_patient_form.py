@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import Intake
+from tests.e2e.browser import PHONE, fresh_page, settle
 from tests.factories import IntakeFactory
 from tests.intake.factories import new_link
 
@@ -19,6 +20,14 @@ pytestmark = [
 def _choose(page, name: str, value: str) -> None:
     """Tap the answer whose input has this name and value (the whole row is its label)."""
     page.locator(f'input[name="{name}"][value="{value}"] + label').click()
+
+
+def _answer_step(page, step: str, answers: dict[str, str]) -> None:
+    """On the form's page for this step, tap each answer and go on."""
+    page.wait_for_url(f"**/form/{step}/")
+    for name, value in answers.items():
+        _choose(page, name, value)
+    page.get_by_role("button", name="Save and continue").click()
 
 
 def _no_sideways_scroll(page) -> None:
@@ -75,23 +84,13 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     _choose(page, "activities", "road")
     page.get_by_role("button", name="Save and continue").click()
 
-    # 3. Shoes.
-    page.wait_for_url("**/form/shoes/")
-    for name, answer in [
-        ("fit", "snug"),
-        ("toe_box", "narrow"),
-        ("lacing", "normal"),
-        ("socks", "thin"),
-        ("sole", "medium"),
-    ]:
-        _choose(page, name, answer)
-    page.get_by_role("button", name="Save and continue").click()
-
-    # 4. Feet.
-    page.wait_for_url("**/form/feet/")
-    _choose(page, "arch", "normal")
-    _choose(page, "very_flexible_sole", "no")
-    page.get_by_role("button", name="Save and continue").click()
+    # 3. Shoes, 4. Feet.
+    _answer_step(
+        page,
+        "shoes",
+        {"fit": "snug", "toe_box": "narrow", "lacing": "normal", "socks": "thin", "sole": "medium"},
+    )
+    _answer_step(page, "feet", {"arch": "normal", "very_flexible_sole": "no"})
 
     # 5. Training: a typo first, shown next to the field, then corrected.
     page.wait_for_url("**/form/training/")
@@ -124,8 +123,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     page.get_by_role("button", name="Save and continue").click()
 
     # 7. Back, 8. Health.
-    page.wait_for_url("**/form/back/")
-    for name in [
+    back = [
         "low_back_pain",
         "pain_radiates_below_knee",
         "sciatica_both_legs",
@@ -134,13 +132,9 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
         "bladder_or_bowel_change",
         "leg_weakness_or_foot_drop",
         "progressive",
-    ]:
-        _choose(page, name, "no")
-    page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_url("**/form/health/")
-    _choose(page, "foot_cold_or_pale", "no")
-    _choose(page, "calf_pain_when_walking", "no")
-    page.get_by_role("button", name="Save and continue").click()
+    ]
+    _answer_step(page, "back", dict.fromkeys(back, "no"))
+    _answer_step(page, "health", {"foot_cold_or_pale": "no", "calf_pain_when_walking": "no"})
 
     # 9. What was tried: weeks are asked once something is ticked.
     page.wait_for_url("**/form/care/")
@@ -172,8 +166,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     page.wait_for_url("**/form/done/")
     assert "Your answers have reached the clinic" in page.content()
     assert problems == []
-    page.wait_for_load_state("networkidle")  # no request left running into the next test
-    page.goto("about:blank")
+    settle(page)
 
     intake.refresh_from_db()
     assert intake.status == Intake.Status.SUBMITTED
@@ -194,11 +187,9 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
 
 
 def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        intake = IntakeFactory()
-        link = new_link(intake)
+    intake = IntakeFactory()
+    link = new_link(intake)
+    with fresh_page(browser, PHONE, java_script_enabled=False) as page:
         page.goto(f"{live_server.url}/p/{link.token}/")
         page.goto(f"{live_server.url}/form/where/")
         _choose(page, "side", "left")
@@ -211,7 +202,5 @@ def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browse
         expect(page.locator("#q-swelling")).to_be_visible()
         assert "Only if you answered “Yes” above." in page.locator("#q-swelling").inner_text()
         page.goto("about:blank")
-    finally:
-        context.close()
     intake.refresh_from_db()
     assert intake.answers["symptoms"]["regions"] == ["heel", "dorsum"]

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from audit.models import AuditEvent
 from referrals.models import CaseReview
-from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+from tests.e2e.browser import sign_in
+from tests.factories import ClinicianFactory, PatientFactory
 from tests.referrals.factories import INSERTS, URGENT, submitted_intake
 
 # The live server reads committed rows; the serialized rollback restores the staff groups.
@@ -33,11 +34,7 @@ def test_a_clinician_overrides_the_top_case_with_a_reason_and_sees_it_audited(
     )
     page = desktop_page
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("doc")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/review/")
+    sign_in(page, live_server.url, "doc", lands_on="/review/")
 
     top = page.locator("tbody tr").first
     assert "Urgent" in top.inner_text()
