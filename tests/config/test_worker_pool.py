@@ -100,9 +100,11 @@ def test_a_worker_on_the_default_broker_does_not_warn_about_a_hostname(
 
 @pytest.mark.worker
 def test_publishing_on_the_default_broker_does_not_warn_about_a_hostname(
-    pool_worker: PoolWorker, settings, caplog
+    pool_worker: PoolWorker, settings, caplog, monkeypatch
 ) -> None:
-    # A publisher with the worker's default settings: the same broker folder.
+    # A publisher with the worker's default settings: the same broker folder. Celery prefers a
+    # CELERY_BROKER_URL in the environment (CI sets Redis) to its configuration: drop it.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.BROKER_DIR = pool_worker.var_dir / "broker"
     settings.VAR_DIR = pool_worker.var_dir
