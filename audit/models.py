@@ -13,6 +13,12 @@ from django.db import models
 from audit.actions import AuditAction
 
 
+def audit_action_choices() -> list[tuple[str, str]]:
+    """The action field's choices, by reference: a migration stores this name, not a copy of
+    every label, so a new action (one line in audit/actions.py) needs no migration."""
+    return AuditAction.choices
+
+
 class AuditTrailIsAppendOnly(Exception):
     """Raised on any attempt to change or delete an audit row through the ORM."""
 
@@ -34,7 +40,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    action = models.CharField(max_length=64, choices=audit_action_choices)
     # By name, not by import: audit is a floor below intake (STYLE.md habit 7).
     intake = models.ForeignKey(
         "intake.Intake",
