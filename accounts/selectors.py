@@ -29,9 +29,7 @@ def staff_list() -> list[StaffRow]:
         get_user_model()
         .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[FRONT_DESK, CLINICIAN]))
         .distinct()
-        .annotate(
-            enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
-        )
+        .annotate(enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .prefetch_related("groups")
         .order_by("-is_active", "last_name", "first_name", "username")
     )

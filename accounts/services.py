@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_otp.models import Device
@@ -26,6 +27,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
+TOTP_DIGITS = 6  # an app's code; recovery codes are eight letters and digits
 
 
 class StaffAccountError(ValueError):
@@ -110,12 +112,14 @@ def second_factor_enrol(
     return verification, codes
 
 
-def second_factor_verify(*, user: AbstractBaseUser, code: str, ip_address: str | None) -> Verification:
+def second_factor_verify(
+    *, user: AbstractBaseUser, code: str, ip_address: str | None
+) -> Verification:
     """Check a sign-in code: six digits against the authenticator app, anything else against the
     recovery codes (a recovery code is used up). Every device throttles its own wrong guesses:
     each doubles the wait before the next is checked."""
     code = "".join(code.split()).lower()
-    model = TOTPDevice if code.isdigit() else StaticDevice
+    model = TOTPDevice if len(code) == TOTP_DIGITS and code.isdigit() else StaticDevice
     with transaction.atomic():
         # Locked rows: two requests with the same recovery code cannot both use it.
         devices = list(model.objects.devices_for_user(user, confirmed=True).select_for_update())
@@ -190,7 +194,7 @@ def staff_invite(
     expires after STAFF_INVITATION_HOURS; on a mail failure nothing is kept and the error rises."""
     email = email.strip().lower()
     User = get_user_model()
-    if User.objects.filter(username__iexact=email).exists():
+    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
         raise StaffAccountError("A staff account with this e-mail address exists already.")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
