@@ -138,7 +138,9 @@ ENDPOINTS = (
         data={"email": "someone@example.org"},
         wrong_method="delete",
     ),
-    Endpoint("accounts:password_reset_done", "get", "/accounts/password-reset/sent/", open_page(200)),
+    Endpoint(
+        "accounts:password_reset_done", "get", "/accounts/password-reset/sent/", open_page(200)
+    ),
     Endpoint(
         "accounts:password_reset_confirm",
         "get",

@@ -105,7 +105,9 @@ def test_a_session_that_owes_its_second_factor_is_sent_to_verify_from_every_url(
     db, request, endpoint, persona
 ) -> None:
     # The gate answers before any view runs, so no row's objects need to exist.
-    check_endpoint(request, replace(endpoint, expected={persona: VERIFY}), persona, defaultdict(lambda: "1"))
+    check_endpoint(
+        request, replace(endpoint, expected={persona: VERIFY}), persona, defaultdict(lambda: "1")
+    )
 
 
 def test_the_matrix_tables_cover_every_url_of_the_project() -> None:
