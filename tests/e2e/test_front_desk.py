@@ -10,7 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from intake.models import Intake, Patient
-from tests.factories import PASSWORD, FrontDeskFactory, IntakeFactory
+from tests.e2e.sign_in import password_step
+from tests.factories import FrontDeskFactory, IntakeFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,10 +27,7 @@ def _settle(page) -> None:
 
 
 def _sign_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("desk")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    password_step(page, base, "desk")
     page.wait_for_url(f"{base}/desk/")
 
 

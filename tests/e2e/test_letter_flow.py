@@ -10,7 +10,8 @@ from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
 from referrals.models import Letter, Referral
-from tests.factories import PASSWORD, ClinicianFactory
+from tests.e2e.sign_in import sign_in_with_app
+from tests.factories import ClinicianFactory
 from tests.referrals.factories import DestinationFactory, reviewed_case
 
 pytestmark = [
@@ -34,10 +35,7 @@ def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
     DestinationFactory(destination_type="xray", name="Riverside Radiology")
     page = desktop_page
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("doc")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_app(page, live_server.url, clinician)
     page.wait_for_url(f"{live_server.url}/review/")
 
     page.goto(f"{live_server.url}/review/case/{review.intake_id}/")
