@@ -32,6 +32,7 @@ from audit.models import AuditEvent
 from tests.accounts.totp import code_for_key
 from tests.conftest import sign_in
 from tests.factories import ClinicianFactory
+from tests.referrals.factories import signed_referral
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -285,3 +286,15 @@ def test_deactivating_twice_is_refused(clinician, administrator) -> None:
 
     with pytest.raises(StaffAccountError):
         staff_deactivate(user=clinician, by=administrator)
+
+
+def test_a_deactivated_clinicians_signed_referral_still_names_them(
+    clinician, administrator
+) -> None:
+    referral = signed_referral(clinician=clinician)
+
+    staff_deactivate(user=clinician, by=administrator)
+
+    referral.refresh_from_db()
+    assert referral.clinician == clinician
+    assert AuditEvent.objects.get(action=AuditAction.REFERRAL_SIGNED).actor == clinician
