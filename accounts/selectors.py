@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffInvitation
 from accounts.roles import CLINICIAN, FRONT_DESK, needs_second_factor, role_of
-from accounts.services import invitation_token_hash
+from accounts.tokens import token_hash, token_is_well_formed
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ def invitations_open(*, now: dt.datetime) -> list[StaffInvitation]:
 
 def invitation_for_token(*, token: str, now: dt.datetime) -> StaffInvitation | None:
     """The open invitation this link's token belongs to, or None (unknown, used or expired)."""
+    if not token_is_well_formed(token):
+        return None
     return StaffInvitation.objects.filter(
-        token_hash=invitation_token_hash(token), accepted_at__isnull=True, expires_at__gt=now
+        token_hash=token_hash(token), accepted_at__isnull=True, expires_at__gt=now
     ).first()

@@ -4,8 +4,6 @@ password resets and deactivation. Each service records its audit row (audit.serv
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffInvitation
 from accounts.roles import ADMINISTRATOR
+from accounts.tokens import token_hash, token_new
 from audit.actions import AuditAction
 from audit.services import audit_record
 
@@ -32,10 +31,6 @@ TOTP_DIGITS = 6  # an app's code; recovery codes are eight letters and digits
 
 class StaffAccountError(ValueError):
     """A staff account change the current state does not allow; the message says why."""
-
-
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # Sign-in ------------------------------------------------------------------------------------
@@ -196,12 +191,12 @@ def staff_invite(
     User = get_user_model()
     if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
         raise StaffAccountError("A staff account with this e-mail address exists already.")
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     with transaction.atomic():
         invitation = StaffInvitation.objects.create(
             email=email,
             role=role,
-            token_hash=invitation_token_hash(token),
+            token_hash=token_hash(token),
             invited_by=invited_by,
             created_at=now,
             expires_at=now + dt.timedelta(hours=settings.STAFF_INVITATION_HOURS),

@@ -18,7 +18,6 @@ from accounts.roles import ADMINISTRATOR, CLINICIAN, FRONT_DESK, is_administrato
 from accounts.services import (
     RECOVERY_CODE_COUNT,
     StaffAccountError,
-    invitation_token_hash,
     second_factor_enrol,
     second_factor_enrolment_device,
     second_factor_reset,
@@ -27,6 +26,7 @@ from accounts.services import (
     staff_invitation_accept,
     staff_invite,
 )
+from accounts.tokens import token_hash
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from tests.accounts.totp import code_for_key
@@ -203,7 +203,7 @@ def _invitation(administrator, role: str = CLINICIAN, *, expires: dt.datetime | 
     return StaffInvitation.objects.create(
         email="invited@example.org",
         role=role,
-        token_hash=invitation_token_hash("t"),
+        token_hash=token_hash("t"),
         invited_by=administrator,
         created_at=NOW,
         expires_at=expires or NOW + dt.timedelta(hours=72),
