@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -317,6 +318,6 @@ def _end_sessions(*, user: AbstractBaseUser) -> None:
     """Delete every stored session signed in as this user (database sessions: the project's
     engine). A clinic has few live sessions, so reading each is cheap."""
     key = str(user.pk)
-    for session in Session.objects.iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == key:
             session.delete()
