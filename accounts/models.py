@@ -20,3 +20,32 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class StaffInvitation(models.Model):
+    """An administrator's e-mailed invitation to join the staff with one role. The link's token is
+    stored hashed (the database alone cannot be used to sign up); it works once, until it
+    expires (STAFF_INVITATION_HOURS)."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_invitation",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.role}"

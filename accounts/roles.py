@@ -3,10 +3,15 @@ administrators (superusers) hold every role."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 FRONT_DESK = "Front desk"
 CLINICIAN = "Clinician"
+# Not a group: an administrator is a superuser (and so holds every role).
+ADMINISTRATOR = "Administrator"
+# What an invitation may grant, in the order the invitation form offers them.
+INVITABLE_ROLES = (FRONT_DESK, CLINICIAN, ADMINISTRATOR)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -34,3 +39,22 @@ def is_administrator(user: User) -> bool:
 def is_staff_member(user: User) -> bool:
     """Front desk or clinician (or administrator): anyone who works in the clinic."""
     return is_front_desk(user) or is_clinician(user)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whoever can reach patient records beyond the desk signs in with a second factor:
+    clinicians and administrators always, the front desk when TWO_FACTOR_FOR_FRONT_DESK is set."""
+    if is_clinician(user):
+        return True
+    return settings.TWO_FACTOR_FOR_FRONT_DESK and is_front_desk(user)
+
+
+def role_of(user: User) -> str:
+    """The one role a staff list shows for this user ("" for none)."""
+    if is_administrator(user):
+        return ADMINISTRATOR
+    if is_clinician(user):
+        return CLINICIAN
+    if is_front_desk(user):
+        return FRONT_DESK
+    return ""

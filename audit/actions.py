@@ -35,5 +35,18 @@ class AuditAction(models.TextChoices):
     LETTER_SENT = "letter.sent", "Sent a letter"
     HANDOUT_ISSUED = "handout.issued", "Issued the self-help handout"
 
+    # Staff accounts (accounts).
+    SIGNED_IN = "staff.signed_in", "Signed in with a password"
+    SIGN_IN_FAILED = "staff.sign_in_failed", "Failed to sign in"
+    SECOND_FACTOR_VERIFIED = "staff.second_factor_verified", "Verified the second factor"
+    SECOND_FACTOR_FAILED = "staff.second_factor_failed", "Entered a wrong second-factor code"
+    SECOND_FACTOR_ENROLLED = "staff.second_factor_enrolled", "Enrolled an authenticator app"
+    SECOND_FACTOR_RESET = "staff.second_factor_reset", "Reset a staff member's second factor"
+    PASSWORD_RESET_REQUESTED = "staff.password_reset_requested", "Asked for a password reset"
+    PASSWORD_RESET_DONE = "staff.password_reset_done", "Chose a new password by reset link"
+    STAFF_INVITED = "staff.invited", "Invited a staff member"
+    STAFF_INVITATION_ACCEPTED = "staff.invitation_accepted", "Accepted a staff invitation"
+    STAFF_DEACTIVATED = "staff.deactivated", "Deactivated a staff member"
+
     # The trail itself.
     AUDIT_EXPORTED = "audit.exported", "Exported the audit trail"

@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
+    # Second factor: django-otp's TOTP devices (authenticator apps) and static devices (the ten
+    # single-use recovery codes). accounts/ drives them; see accounts/README.md.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The floors: accounts and audit at the bottom, then intake, then referrals (STYLE.md).
     "accounts",
     "audit",
@@ -68,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed its second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in user who owes a second factor reaches only the verification/enrolment pages.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,6 +136,16 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Second factor (TOTP): always for clinicians and administrators; for the front desk too when set.
+TWO_FACTOR_FOR_FRONT_DESK = env_bool("TWO_FACTOR_FOR_FRONT_DESK", False)
+# Each wrong code doubles the wait before the next is checked (1 s, 2 s, 4 s, ...), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Staff invitations: the e-mailed link works once, for this many hours.
+STAFF_INVITATION_HOURS = env_int("STAFF_INVITATION_HOURS", 72, minimum=1)
+# Django's password reset link lasts this long (its default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2, minimum=1) * 3600
 
 # Login throttling: five failures for one username from one address lock it for the cool-off.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -219,6 +238,8 @@ CLINIC_NAME = env_str("CLINIC_NAME", "Riverside Sports Medicine Clinic")
 CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "1 River Road, Riverside RS1 2AB")
 CLINIC_PHONE = env_str("CLINIC_PHONE", "020 7946 0000")
 CLINIC_EMAIL = env_str("CLINIC_EMAIL", DEFAULT_FROM_EMAIL)
+# The name authenticator apps show next to a staff member's codes.
+OTP_TOTP_ISSUER = CLINIC_NAME
 LETTER_PAPER_SIZE = env_choice("LETTER_PAPER_SIZE", "A4", ("A4", "Letter"))
 
 # Patient links.

@@ -6,31 +6,15 @@ of the database opens no patient's form.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
-TOKEN_BYTES = 32
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-def token_new() -> str:
-    """A fresh unguessable token for one invitation link."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def token_hash(token: str) -> str:
-    """What the database keeps: the SHA-256 of the token, as 64 hex digits."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def token_is_well_formed(token: str) -> bool:
-    """Cheap shape check before any database look-up."""
-    return _TOKEN_SHAPE.fullmatch(token) is not None
+# Made, hashed and shape-checked the same way as every link's token (accounts is the floor below).
+from accounts.tokens import token_hash as token_hash
+from accounts.tokens import token_is_well_formed as token_is_well_formed
+from accounts.tokens import token_new as token_new
 
 
 def token_attempt_allowed(*, address: str | None) -> bool:

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import ClinicianFactory, FrontDeskFactory, UserFactory
 
@@ -131,6 +133,21 @@ def stranger(db):
     return UserFactory(username="nobody")
 
 
+def sign_in(client: Client, user, *, second_factor: bool = True) -> Client:
+    """Sign `user` in on `client` as a finished sign-in would: with `second_factor`, the session
+    also holds a confirmed authenticator of theirs, as the verification page leaves it (the
+    same session key django-otp's middleware reads); without, it has passed the password only."""
+    client.force_login(user)
+    if second_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 def _signed_in_client(persona: str, *, name: str = ""):
     """A fixture named `<persona>_client`: a browser signed in as that persona's user."""
 
@@ -139,9 +156,7 @@ def _signed_in_client(persona: str, *, name: str = ""):
     # transactional ones that flush the staff groups.
     @pytest.fixture(name=name or f"{persona}_client")
     def signed_in_client(db, request: pytest.FixtureRequest) -> Client:
-        client = Client()
-        client.force_login(request.getfixturevalue(persona))
-        return client
+        return sign_in(Client(), request.getfixturevalue(persona))
 
     return signed_in_client
 
@@ -157,3 +172,28 @@ stranger_client = _signed_in_client("stranger")
 @pytest.fixture
 def anonymous_client() -> Client:
     return Client()
+
+
+# Signed in with the password but not (yet) with the second factor: these reach nothing but the
+# verification or enrolment page (tests/matrix.py: VERIFY).
+
+
+@pytest.fixture
+def unverified_clinician_client(db) -> Client:
+    """An enrolled clinician who has typed the password but not the code."""
+    user = ClinicianFactory(username="doc-unverified")
+    TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    return sign_in(Client(), user, second_factor=False)
+
+
+@pytest.fixture
+def unenrolled_clinician_client(db) -> Client:
+    """A clinician at the first sign-in: no authenticator app yet."""
+    return sign_in(Client(), ClinicianFactory(username="doc-new"), second_factor=False)
+
+
+@pytest.fixture
+def unverified_administrator_client(db) -> Client:
+    user = UserFactory(username="root-unverified", is_superuser=True, is_staff=True)
+    TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    return sign_in(Client(), user, second_factor=False)

@@ -2,7 +2,9 @@
 every persona gets, walked by a subclass of `MatrixTests` (`check_endpoint` for each persona of
 each row, `check_wrong_method` for each row).
 
-Tables: tests/config/test_access_matrix.py (the landing page, the health check),
+Tables: tests/config/test_access_matrix.py (the landing page, the health check; and every row of
+every table walked by the sessions that owe a second factor), tests/accounts/test_access_matrix.py
+(second factor, staff page, invitations, password reset),
 tests/intake/test_access_matrix.py (desk and patient form), tests/referrals/test_review_access.py
 (review dashboard, audit export), tests/referrals/test_referral_access.py (referrals, letters).
 tests/config/test_access_matrix.py also checks that together they cover every URL pattern.
@@ -19,6 +21,9 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 LOGIN = "login"  # an anonymous answer: a redirect to the login page, with ?next=
+# A signed-in session that owes its second factor: a redirect to the verification page, with
+# ?next= (accounts/middleware.py).
+VERIFY = "verify"
 
 # Persona -> its client fixture. The staff personas are in tests/conftest.py; a patient is a
 # browser that opened its link (tests/intake/conftest.py: `patient_client` holds the session of
@@ -32,11 +37,15 @@ CLIENTS: Mapping[str, str] = {
     "anonymous": "anonymous_client",
     "patient": "patient_client",
     "other_patient": "other_patient_client",
+    "unverified_clinician": "unverified_clinician_client",
+    "unenrolled_clinician": "unenrolled_clinician_client",
+    "unverified_administrator": "unverified_administrator_client",
 }
 STAFF_PERSONAS = ("front_desk", "clinician", "other_clinician", "administrator", "stranger")
 SIGNED_OUT = ("anonymous",)
 PATIENTS = ("patient", "other_patient")
 CLINICAL = ("clinician", "other_clinician", "administrator")
+UNVERIFIED = ("unverified_clinician", "unenrolled_clinician", "unverified_administrator")
 
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
 
@@ -71,7 +80,7 @@ class Endpoint:
     def allowed_persona(self) -> str:
         """A persona this URL serves: the wrong-method check is made with its client."""
         for persona, answer in self.expected.items():
-            if answer != LOGIN and int(answer) < 400:
+            if answer not in (LOGIN, VERIFY) and int(answer) < 400:
                 return persona
         raise AssertionError(f"{self.name}: no persona may use it")
 
@@ -124,6 +133,10 @@ def assert_answer(response: HttpResponse, expected: int | str) -> None:
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(f"{login}?next=")
+        return
+    if expected == VERIFY:
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{reverse('accounts:verify')}?next=")
         return
     assert response.status_code == expected, response.content[:300]
     if expected in (301, 302, 303):

@@ -6,7 +6,10 @@ import time
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import needs_second_factor
+from tests.accounts.totp import code_for_key
 from tests.factories import PASSWORD
 
 
@@ -33,10 +36,16 @@ def test_the_login_page_renders_with_local_assets_only(anonymous_client, db) -> 
 )
 def test_each_role_lands_in_its_workspace(db, request, persona: str, landing: str) -> None:
     user = request.getfixturevalue(persona)
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     client = Client()
     response = client.post(
         "/accounts/login/", {"username": user.username, "password": PASSWORD}, follow=True
     )
+    if needs_second_factor(user):
+        assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/?next=")
+        response = client.post(
+            response.redirect_chain[-1][0], {"code": code_for_key(device.bin_key)}, follow=True
+        )
     assert response.redirect_chain[-1][0] == landing
     assert response.status_code == 200
 

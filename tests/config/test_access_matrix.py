@@ -5,18 +5,23 @@ a row fails here."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from tests.accounts.test_access_matrix import ENDPOINTS as ACCOUNTS
 from tests.intake.test_access_matrix import ENDPOINTS as INTAKE
 from tests.matrix import (
     LOGIN,
     SIGNED_OUT,
     STAFF_PERSONAS,
+    UNVERIFIED,
+    VERIFY,
     Endpoint,
     MatrixTests,
     answers,
+    check_endpoint,
     rows,
 )
 from tests.referrals.test_referral_access import ENDPOINTS as REFERRALS
@@ -25,8 +30,7 @@ from tests.referrals.test_review_access import ENDPOINTS as REVIEW
 STAFF_AND_SIGNED_OUT = (*STAFF_PERSONAS, *SIGNED_OUT)
 
 ENDPOINTS = (
-    # Each role lands in its workspace (tests/config/test_access.py checks where). The landing
-    # redirect answers every method today; the wrong-method check starts when it is GET only.
+    # Each role lands in its workspace (tests/config/test_access.py checks where).
     Endpoint(
         "home",
         "get",
@@ -73,7 +77,27 @@ def _url_names(patterns, namespace: str = "", prefix: str = "") -> set[str]:
 
 
 def _tables() -> list[Endpoint]:
-    return [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS]
+    return [*ENDPOINTS, *ACCOUNTS, *INTAKE, *REVIEW, *REFERRALS]
+
+
+def _unverified_rows() -> list[object]:
+    # The accounts table gives these personas their own answers (the pages they may reach).
+    others = [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS]
+    return [
+        pytest.param(endpoint, persona, id=f"{endpoint}-{persona}")
+        for endpoint in others
+        for persona in UNVERIFIED
+    ]
+
+
+@pytest.mark.parametrize(("endpoint", "persona"), _unverified_rows())
+def test_a_session_that_owes_its_second_factor_is_sent_to_verify_from_every_url(
+    db, request, endpoint, persona
+) -> None:
+    # The gate answers before any view runs, so no row's objects need to exist.
+    check_endpoint(
+        request, replace(endpoint, expected={persona: VERIFY}), persona, defaultdict(lambda: "1")
+    )
 
 
 def test_the_matrix_tables_cover_every_url_of_the_project() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.factories import PASSWORD
+from tests.e2e.sign_in import password_step
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -24,11 +24,9 @@ def fresh_page(browser, viewport: dict[str, int], **options: object) -> Iterator
 
 
 def sign_in(page, base_url: str, username: str, *, lands_on: str) -> None:
-    """Sign in through the login page and wait for the role's workspace (`lands_on`)."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    """Sign in with the password alone (a role that owes no second factor) and wait for the
+    role's workspace (`lands_on`). Clinicians: tests/e2e/sign_in.py `sign_in_with_app`."""
+    password_step(page, base_url, username)
     page.wait_for_url(f"{base_url}{lands_on}")
 
 

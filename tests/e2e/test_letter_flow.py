@@ -10,7 +10,8 @@ from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
 from referrals.models import Letter, Referral
-from tests.e2e.browser import settle, sign_in
+from tests.e2e.browser import settle
+from tests.e2e.sign_in import sign_in_with_app
 from tests.factories import ClinicianFactory
 from tests.referrals.factories import DestinationFactory, reviewed_case
 
@@ -29,7 +30,8 @@ def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
     DestinationFactory(destination_type="xray", name="Riverside Radiology")
     page = desktop_page
 
-    sign_in(page, live_server.url, "doc", lands_on="/review/")
+    sign_in_with_app(page, live_server.url, clinician)
+    page.wait_for_url(f"{live_server.url}/review/")
 
     page.goto(f"{live_server.url}/review/case/{review.intake_id}/")
     panel = page.locator("#case-letters")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from audit.models import AuditEvent
 from referrals.models import CaseReview
-from tests.e2e.browser import sign_in
+from tests.e2e.sign_in import sign_in_with_app
 from tests.factories import ClinicianFactory, PatientFactory
 from tests.referrals.factories import INSERTS, URGENT, submitted_intake
 
@@ -25,7 +25,7 @@ pytestmark = [
 def test_a_clinician_overrides_the_top_case_with_a_reason_and_sees_it_audited(
     live_server, desktop_page
 ) -> None:
-    ClinicianFactory(username="doc", first_name="Dr Ada", last_name="Okafor")
+    clinician = ClinicianFactory(username="doc", first_name="Dr Ada", last_name="Okafor")
     submitted_intake(history=INSERTS, submitted_at=timezone.now() - dt.timedelta(hours=5))
     urgent = submitted_intake(
         history=URGENT,
@@ -34,7 +34,8 @@ def test_a_clinician_overrides_the_top_case_with_a_reason_and_sees_it_audited(
     )
     page = desktop_page
 
-    sign_in(page, live_server.url, "doc", lands_on="/review/")
+    sign_in_with_app(page, live_server.url, clinician)
+    page.wait_for_url(f"{live_server.url}/review/")
 
     top = page.locator("tbody tr").first
     assert "Urgent" in top.inner_text()
