@@ -186,6 +186,11 @@ def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
     return redirect("referrals:case", intake_id=intake.pk)
 
 
+def _back_to_contact(intake: Intake) -> HttpResponse:
+    """The case page, scrolled to its contact panel (where the clinician just acted)."""
+    return redirect(f"{reverse('referrals:case', args=[intake.pk])}#contact")
+
+
 @require_POST
 @clinician_required
 def alert_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
@@ -197,7 +202,7 @@ def alert_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
         messages.success(request, "Alert acknowledged: it will not be sent again.")
     else:
         messages.info(request, "This case has no open alert (someone may have acknowledged it).")
-    return redirect(f"{reverse('referrals:case', args=[intake.pk])}#contact")
+    return _back_to_contact(intake)
 
 
 @require_POST
@@ -216,4 +221,4 @@ def contact_record(request: HttpRequest, intake_id: int) -> HttpResponse:
         **form.cleaned_data,
     )
     messages.success(request, "Contact recorded.")
-    return redirect(f"{reverse('referrals:case', args=[intake.pk])}#contact")
+    return _back_to_contact(intake)

@@ -15,6 +15,7 @@ from intake.answers import answers_from_history
 from intake.models import Intake
 from intake.questions import STEP_SLUGS
 from referrals.models import RedFlagAlert
+from tests.e2e.patient_form import answer_the_back_page
 from tests.factories import IntakeFactory, PatientFactory
 from tests.intake.factories import new_link
 from tests.referrals.factories import URGENT, vignette
@@ -26,16 +27,6 @@ pytestmark = [
 ]
 
 CANARY = "Quillonbury"
-BACK_QUESTIONS = (
-    "low_back_pain",
-    "pain_radiates_below_knee",
-    "sciatica_both_legs",
-    "known_disc_problem",
-    "saddle_numbness",
-    "bladder_or_bowel_change",
-    "leg_weakness_or_foot_drop",
-    "progressive",
-)
 
 
 def _wait_for_mail(seconds: float = 30) -> list:
@@ -63,9 +54,7 @@ def test_a_red_flag_history_submitted_on_a_phone_ends_on_the_emergency_page_and_
     page.goto(f"{live_server.url}/form/back/")
     # The red-flag step keeps its static warning.
     expect(page.get_by_role("note")).to_contain_text("do not wait for your appointment")
-    for name in BACK_QUESTIONS:
-        answer = "yes" if name == "saddle_numbness" else "no"
-        page.locator(f'input[name="{name}"][value="{answer}"] + label').click()
+    answer_the_back_page(page, yes=("saddle_numbness",))  # URG-1
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/form/health/")
     page.goto(f"{live_server.url}/form/review/")

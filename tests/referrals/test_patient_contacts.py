@@ -96,9 +96,10 @@ def test_a_clinician_records_a_contact_with_the_patient(clinician, clinician_cli
     assert contact.note == "Going to A&E with her partner."
     event = AuditEvent.objects.get(intake=intake, action=AuditAction.PATIENT_CONTACTED)
     assert event.detail == "Phone call: Told to attend emergency care"
-    assert "Going to A&amp;E with her partner." in clinician_client.get(
-        f"/review/case/{intake.pk}/"
-    ).content.decode()
+    assert (
+        "Going to A&amp;E with her partner."
+        in clinician_client.get(f"/review/case/{intake.pk}/").content.decode()
+    )
 
 
 def test_recording_a_contact_acknowledges_the_open_alert(clinician, clinician_client) -> None:

@@ -70,9 +70,7 @@ def test_a_submission_without_a_red_flag_raises_no_alert() -> None:
     assert not RedFlagAlert.objects.filter(intake=intake).exists()
 
 
-def test_the_alert_e_mail_goes_to_every_on_call_address_with_a_link_and_no_patient_detail() -> (
-    None
-):
+def test_the_alert_e_mail_goes_to_every_on_call_address_with_a_link_and_no_patient_detail() -> None:
     intake = _canary_case()
 
     assert red_flag_alert_send(alert_id=_alert(intake).pk, now=NOW)
