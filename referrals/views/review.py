@@ -1,5 +1,6 @@
 """The clinician's review dashboard: the queue (with background refresh), one case, the review
-decision, notes and reopening. (The administrators' audit export is the audit app's.)
+decision, notes and reopening, and acting on a red flag from the case page (acknowledging the
+on-call alert, recording a contact with the patient). (The audit export is the audit app's.)
 
 Access: `clinician_required` (clinicians and administrators; front desk 403, anonymous to the
 login page) on every view, then a gate of referrals/access.py for the object: `case_for_user`;
