@@ -34,6 +34,10 @@ class AuditAction(models.TextChoices):
     LETTER_INTEGRITY_FAILED = "letter.integrity_failed", "Letter file failed its integrity check"
     LETTER_SENT = "letter.sent", "Sent a letter"
     HANDOUT_ISSUED = "handout.issued", "Issued the self-help handout"
+    RED_FLAG_ALERT_RAISED = "alert.raised", "Raised a red-flag alert for the on-call clinician"
+    RED_FLAG_ALERT_SENT = "alert.sent", "Sent the red-flag alert to the on-call address"
+    RED_FLAG_ALERT_ACKNOWLEDGED = "alert.acknowledged", "Acknowledged the red-flag alert"
+    PATIENT_CONTACTED = "patient.contacted", "Recorded a contact with the patient"
 
     # Staff accounts (accounts).
     SIGNED_IN = "staff.signed_in", "Signed in with a password"

@@ -12,6 +12,7 @@ def clinic(request: HttpRequest) -> dict[str, object]:
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "clinic_address": settings.CLINIC_ADDRESS,
+        "emergency_number": settings.EMERGENCY_NUMBER,
         "is_front_desk": bool(user) and is_front_desk(user),
         "is_clinician": bool(user) and is_clinician(user),
     }

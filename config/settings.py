@@ -240,12 +240,23 @@ CLINIC_PHONE = env_str("CLINIC_PHONE", "020 7946 0000")
 CLINIC_EMAIL = env_str("CLINIC_EMAIL", DEFAULT_FROM_EMAIL)
 # The name authenticator apps show next to a staff member's codes.
 OTP_TOTP_ISSUER = CLINIC_NAME
+# The number a patient with a red flag is told to call (their emergency page, the form's pages).
+EMERGENCY_NUMBER = env_str("EMERGENCY_NUMBER", "999")
 LETTER_PAPER_SIZE = env_choice("LETTER_PAPER_SIZE", "A4", ("A4", "Letter"))
 
 # Patient links.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 PATIENT_SESSION_HOURS = env_int("PATIENT_SESSION_HOURS", 4, minimum=1)
 TOKEN_ATTEMPTS_PER_MINUTE = env_int("TOKEN_ATTEMPTS_PER_MINUTE", 20, minimum=1)
+
+# Red flags: every red-flag submission e-mails the on-call address(es) at once; an alert nobody
+# acknowledges on the case page within RED_FLAG_ALERT_ACK_MINUTES is sent again, up to
+# RED_FLAG_ALERT_MAX_SENDS sends in all.
+ONCALL_ALERT_EMAILS = env_list("ONCALL_ALERT_EMAILS", [CLINIC_EMAIL])
+if not ONCALL_ALERT_EMAILS:
+    raise ImproperlyConfigured("ONCALL_ALERT_EMAILS must name at least one address.")
+RED_FLAG_ALERT_ACK_MINUTES = env_int("RED_FLAG_ALERT_ACK_MINUTES", 30, minimum=1)
+RED_FLAG_ALERT_MAX_SENDS = env_int("RED_FLAG_ALERT_MAX_SENDS", 3, minimum=1)
 
 # Celery. Locally a filesystem broker under var/ (no server to install); in production Redis.
 CELERY_BROKER_URL = env_url(
@@ -283,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-letters-reconcile": {
         "task": "referrals.letters_reconcile",
         "schedule": float(env_int("LETTERS_RECONCILE_SECONDS", 60, minimum=1)),
+    },
+    "referrals-red-flag-alerts-resend": {
+        "task": "referrals.red_flag_alerts_resend",
+        "schedule": float(env_int("RED_FLAG_ALERTS_RESEND_SECONDS", 60, minimum=1)),
     },
 }
 

@@ -22,6 +22,7 @@ from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
 from intake.models import Intake, Invitation, Patient, TriageRecord
 from intake.questions import STEP_SLUGS, Step
+from intake.red_flags import red_flags_raise
 from intake.tokens import token_hash, token_is_well_formed, token_new
 
 
@@ -399,8 +400,11 @@ def intake_submit(*, intake: Intake, now: dt.datetime) -> bool:
             return False
         intake.status, intake.history, intake.submitted_at = Intake.Status.SUBMITTED, history, now
         intake.answers, intake.steps_completed = locked.answers, locked.steps_completed
-        intake_triage_record(intake=intake)
+        record = intake_triage_record(intake=intake)
         audit_record(actor=None, action=AuditAction.SUBMITTED, intake=intake, obj=intake)
+        if record.red_flags:
+            # The on-call alert is written in this transaction: it exists iff the submission does.
+            red_flags_raise(intake=intake, now=now)
     return True
 
 

@@ -217,3 +217,70 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery of letter {self.letter_id} by {self.channel}"
+
+
+class RedFlagAlert(models.Model):
+    """The on-call e-mail about a red-flag case, until a clinician acknowledges it.
+
+    `sends_queued` counts the sends asked for (the first at raise, each re-send by beat) and
+    `sends_done` the e-mails that went: a send task acts only while done < queued, so a duplicate
+    delivery sends nothing twice and beat asks for the next send only once the last one went.
+    """
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="red_flag_alerts")
+    triage_record = models.ForeignKey(TriageRecord, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    sends_queued = models.PositiveSmallIntegerField(default=1)
+    sends_done = models.PositiveSmallIntegerField(default=0)
+    last_queued_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            # One open alert per case: a second red-flag triage while one is open re-uses it.
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="one_open_red_flag_alert_per_intake",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Red-flag alert {self.pk} for intake {self.intake_id}"
+
+
+class PatientContact(models.Model):
+    """A clinician's contact with the patient about their case: when, how and what came of it."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        SMS = "sms", "Text message"
+        EMAIL = "email", "E-mail"
+        IN_PERSON = "in_person", "In person"
+
+    class Outcome(models.TextChoices):
+        TOLD_EMERGENCY = "told_emergency", "Told to attend emergency care"
+        NO_ANSWER = "no_answer", "No answer"
+        OTHER = "other", "Other"
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="contacts")
+    contacted_at = models.DateTimeField()
+    method = models.CharField(max_length=16, choices=Method.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-contacted_at", "-id"]
+        indexes = [models.Index(fields=["intake", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"Contact with the patient of intake {self.intake_id}: {self.outcome}"

@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from referrals.services import letters as services
+from referrals.services import urgent
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +89,27 @@ def outbox_relay() -> int:
 @shared_task(name="referrals.letters_reconcile", ignore_result=True)
 def letters_reconcile() -> int:
     return services.letters_reconcile(now=timezone.now())
+
+
+@shared_task(
+    name="referrals.red_flag_alert_send",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAIL_RETRIES,
+    ignore_result=True,
+)
+def red_flag_alert_send(self, alert_id: int) -> None:
+    try:
+        urgent.red_flag_alert_send(alert_id=int(alert_id), now=timezone.now())
+    except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
+        if self.request.retries >= MAIL_RETRIES:
+            # The send stays asked-for and not done: beat queues it again after the ack window.
+            logger.error("Red-flag alert %s not sent: %s", alert_id, type(exc).__name__)
+            return
+        raise self.retry(exc=exc, countdown=min(60, 5 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="referrals.red_flag_alerts_resend", ignore_result=True)
+def red_flag_alerts_resend() -> int:
+    return urgent.red_flag_alerts_resend(now=timezone.now())

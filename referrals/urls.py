@@ -11,6 +11,12 @@ review_urlpatterns = [
     path("case/<int:intake_id>/review/", review.review, name="review"),
     path("case/<int:intake_id>/notes/", review.review_notes, name="review_notes"),
     path("case/<int:intake_id>/reopen/", review.review_reopen, name="review_reopen"),
+    path(
+        "case/<int:intake_id>/alert/acknowledge/",
+        review.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path("case/<int:intake_id>/contacts/", review.contact_record, name="contact_record"),
 ]
 
 letter_urlpatterns = [

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.request import client_ip
 from intake.answers import form_initial, review_rows
+from intake.emergency import emergency_advice
 from intake.forms import StepForm
 from intake.models import Intake
 from intake.patient_session import (
@@ -180,6 +181,13 @@ def form_review(request: HttpRequest, session: PatientSession) -> HttpResponse:
     return render(request, "intake/patient_review.html", context)
 
 
+def _emergency_page(request: HttpRequest, intake: Intake, *, tablet: bool) -> HttpResponse:
+    """A red flag's last page: what to do now for each flag, the emergency number and the
+    clinic's phone; never the generic thank-you that says the visit can wait."""
+    context = {"advice": emergency_advice(intake.current_triage), "tablet": tablet}
+    return render(request, "intake/patient_emergency.html", context)
+
+
 @require_POST
 @patient_page
 def form_submit(request: HttpRequest, session: PatientSession) -> HttpResponse:
@@ -188,8 +196,12 @@ def form_submit(request: HttpRequest, session: PatientSession) -> HttpResponse:
     except IntakeIncomplete:
         return redirect("intake:form_review")
     if session.tablet:
-        # The clinic's tablet goes back to a screen that shows nothing of this patient.
+        # The clinic's tablet goes back to a screen that shows nothing of this patient, except
+        # after a red flag: the patient reads what to do now first (the session is already
+        # ended, so the next tap cannot reach their history).
         patient_session_end(request)
+        if session.intake.current_triage and session.intake.current_triage.red_flags:
+            return _emergency_page(request, session.intake, tablet=True)
         return redirect("intake:tablet")
     return redirect("intake:form_done")
 
@@ -197,8 +209,11 @@ def form_submit(request: HttpRequest, session: PatientSession) -> HttpResponse:
 @require_GET
 @patient_page
 def form_done(request: HttpRequest, session: PatientSession) -> HttpResponse:
-    if session.intake.status != Intake.Status.SUBMITTED:
+    intake = session.intake
+    if intake.status != Intake.Status.SUBMITTED:
         return redirect("intake:form_start")
+    if intake.current_triage and intake.current_triage.red_flags:
+        return _emergency_page(request, intake, tablet=session.tablet)
     return render(request, "intake/patient_done.html", {"tablet": session.tablet})
 
 

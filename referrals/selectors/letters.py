@@ -20,6 +20,7 @@ from intake import triage as engine
 from intake.models import Intake, TriageRecord
 from referrals.charts import training_load_chart
 from referrals.models import CaseReview, Delivery, Destination, DestinationType, Letter, Referral
+from referrals.selectors.urgent import emergency_contact
 from referrals.summary import history_summary
 
 HANDOUT_TEMPLATE = "pdf/handout.html"
@@ -262,6 +263,10 @@ def referral_letter_context(
         "today": timezone.localdate(referral.signed_at) if referral.signed_at else None,
         "draft": referral.status == Referral.Status.DRAFT,
         "urgent": referral.destination_type == engine.URGENT,
+        # The urgent letter says the patient was told to attend only when a contact says so.
+        "emergency_contact": emergency_contact(intake=intake, until=referral.signed_at)
+        if referral.destination_type == engine.URGENT
+        else None,
         "patient": intake.patient,
         "intake": intake,
         "referral": referral,

@@ -27,6 +27,7 @@ from intake.triage import (
 )
 from referrals.charts import TrainingLoadChart, training_load_chart
 from referrals.models import CaseReview
+from referrals.selectors.urgent import unattended_red_flag
 from referrals.summary import Section, history_summary
 
 QUEUE_PAGE_SIZE = 25
@@ -92,10 +93,16 @@ class QueueRow:
     submitted_at: dt.datetime | None
     state: str
     state_label: str
+    # No one has acknowledged the red-flag alert or recorded a contact with the patient.
+    unattended: bool = False
 
     @property
     def urgent(self) -> bool:
         return bool(self.red_flags) or self.disposition == URGENT
+
+    @property
+    def urgent_unattended(self) -> bool:
+        return self.urgent and self.unattended
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +193,7 @@ def _queue_rows(
                 submitted_at=intake.submitted_at,
                 state=state,
                 state_label=STATE_LABELS.get(state, state),
+                unattended=bool(getattr(intake, "unattended", False)),
             )
         )
     return tuple(rows)
@@ -193,14 +201,15 @@ def _queue_rows(
 
 def _fingerprint(page: Page, rows: Sequence[QueueRow]) -> str:
     text = f"{page.paginator.count}|{page.number}|" + ",".join(
-        f"{row.intake_id}:{row.state}:{row.disposition}" for row in rows
+        f"{row.intake_id}:{row.state}:{row.disposition}:{row.urgent_unattended}" for row in rows
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
     """One page of the review queue in three queries: the count, the page's ids in queue order,
-    and those rows with their patient, triage and review joined in."""
+    and those rows with their patient, triage and review joined in (and, for the 25 rows only,
+    whether a red flag still waits for someone to acknowledge it or call the patient)."""
     fields = [
         "id",
         "visit_date",
@@ -224,7 +233,12 @@ def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
         queue_queryset(filters).values_list("id", flat=True), QUEUE_PAGE_SIZE
     ).get_page(filters.page)
     ids = list(page.object_list)
-    loaded = Intake.objects.filter(pk__in=ids).select_related(*related).only(*fields)
+    loaded = (
+        Intake.objects.filter(pk__in=ids)
+        .select_related(*related)
+        .only(*fields)
+        .annotate(unattended=unattended_red_flag())
+    )
     by_id = {intake.pk: intake for intake in loaded}
     intakes = [by_id[pk] for pk in ids if pk in by_id]  # a row gone meanwhile is left out
     rows = _queue_rows(intakes, today, awaiting=filters.state == AWAITING)

@@ -66,9 +66,11 @@ logger = logging.getLogger(__name__)
 MAX_RENDER_ATTEMPTS = 3
 TOPIC_RENDER = "letter.render"
 TOPIC_SEND = "delivery.send"
+TOPIC_RED_FLAG_ALERT = "red_flag_alert.send"
 TASK_FOR_TOPIC = {
     TOPIC_RENDER: "referrals.letter_render",
     TOPIC_SEND: "referrals.delivery_send",
+    TOPIC_RED_FLAG_ALERT: "referrals.red_flag_alert_send",
 }
 # The clinician waits on this publish: a dead broker must cost well under a second, the relay
 # does the rest.
@@ -198,7 +200,7 @@ def referral_correct(*, referral: Referral, user: AbstractBaseUser) -> Referral:
 # --- signing and the outbox ---------------------------------------------------------------------
 
 
-def _queue(*, topic: str, object_id: int) -> OutboxMessage:
+def outbox_queue(*, topic: str, object_id: int) -> OutboxMessage:
     """Write an outbox row in the caller's transaction; publish it once that commits."""
     message = OutboxMessage.objects.create(topic=topic, object_id=object_id)
     transaction.on_commit(partial(outbox_publish, message_id=message.pk))
@@ -241,7 +243,7 @@ def referral_sign(*, referral: Referral, user: AbstractBaseUser, now: dt.datetim
             referral=referral,
             version=referral.version,
         )
-        _queue(topic=TOPIC_RENDER, object_id=letter.pk)
+        outbox_queue(topic=TOPIC_RENDER, object_id=letter.pk)
         audit_record(
             actor=user, action=AuditAction.REFERRAL_SIGNED, intake=referral.intake, obj=referral
         )
@@ -265,7 +267,7 @@ def handout_issue(*, intake: Intake, user: AbstractBaseUser) -> Letter:
     try:
         with transaction.atomic():
             letter = Letter.objects.create(kind=Letter.Kind.HANDOUT, intake=intake, version=1)
-            _queue(topic=TOPIC_RENDER, object_id=letter.pk)
+            outbox_queue(topic=TOPIC_RENDER, object_id=letter.pk)
             audit_record(actor=user, action=AuditAction.HANDOUT_ISSUED, intake=intake, obj=letter)
     except IntegrityError:  # a concurrent request issued it first
         return existing.first()
@@ -342,7 +344,7 @@ def letters_reconcile(*, now: dt.datetime) -> int:
     count = 0
     for letter_id in stuck.values_list("pk", flat=True):
         with transaction.atomic():
-            _queue(topic=TOPIC_RENDER, object_id=letter_id)
+            outbox_queue(topic=TOPIC_RENDER, object_id=letter_id)
         logger.warning("Letter %s was stuck; re-queued.", letter_id)
         count += 1
     return count
@@ -516,7 +518,7 @@ def letter_retry(*, letter: Letter, user: AbstractBaseUser) -> Letter:
         Referral.objects.filter(pk=letter.referral_id, status=Referral.Status.FAILED).update(
             status=Referral.Status.SIGNED, error=""
         )
-        _queue(topic=TOPIC_RENDER, object_id=letter.pk)
+        outbox_queue(topic=TOPIC_RENDER, object_id=letter.pk)
         audit_record(
             actor=user, action=AuditAction.LETTER_RETRIED, intake=letter.intake, obj=letter
         )
@@ -644,7 +646,7 @@ def referral_send(*, referral: Referral, user: AbstractBaseUser) -> Delivery:
                 status=Delivery.Status.PENDING, error="", recipient=destination.email
             )
         if created or requeue:
-            _queue(topic=TOPIC_SEND, object_id=delivery.pk)
+            outbox_queue(topic=TOPIC_SEND, object_id=delivery.pk)
             audit_record(
                 actor=user,
                 action=AuditAction.LETTER_SENT,

@@ -1,5 +1,6 @@
 """The clinician's review dashboard: the queue (with background refresh), one case, the review
-decision, notes and reopening. (The administrators' audit export is the audit app's.)
+decision, notes and reopening, and acting on a red flag from the case page (acknowledging the
+on-call alert, recording a contact with the patient). (The audit export is the audit app's.)
 
 Access: `clinician_required` (clinicians and administrators; front desk 403, anonymous to the
 login page) on every view, then a gate of referrals/access.py for the object: `case_for_user`;
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +27,9 @@ from audit.request import client_ip
 from intake.models import Intake
 from referrals.access import case_for_user, may_change_review, own_review_for_user
 from referrals.forms.review import CaseReviewForm, QueueFilterForm, ReviewNotesForm
+from referrals.forms.urgent import PatientContactForm
 from referrals.selectors.review import case_detail, queue_for_clinician, urgent_arrivals
+from referrals.selectors.urgent import case_urgent
 from referrals.services.review import (
     ReviewError,
     case_review_notes_update,
@@ -33,6 +37,7 @@ from referrals.services.review import (
     case_review_reopen,
     case_view_record,
 )
+from referrals.services.urgent import patient_contact_record, red_flag_alert_acknowledge
 
 POLL_SECONDS = 15
 
@@ -93,6 +98,7 @@ def _render_case(
     *,
     form: CaseReviewForm | None = None,
     notes_form: ReviewNotesForm | None = None,
+    contact_form: PatientContactForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = case_detail(intake=intake, today=timezone.localdate())
@@ -103,6 +109,10 @@ def _render_case(
         "notes_form": notes_form
         or ReviewNotesForm(initial={"notes": review.notes if review else ""}),
         "can_change_review": review is not None and may_change_review(request.user, review),
+        "urgent": case_urgent(intake=intake),
+        "contact_form": contact_form or PatientContactForm(now=timezone.now()),
+        "ack_minutes": settings.RED_FLAG_ALERT_ACK_MINUTES,
+        "max_alert_sends": settings.RED_FLAG_ALERT_MAX_SENDS,
     }
     return render(request, "referrals/case.html", context, status=status)
 
@@ -175,3 +185,41 @@ def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
     else:
         messages.success(request, "Review reopened: the case is awaiting review again.")
     return redirect("referrals:case", intake_id=intake.pk)
+
+
+def _back_to_contact(intake: Intake) -> HttpResponse:
+    """The case page, scrolled to its contact panel (where the clinician just acted)."""
+    return redirect(f"{reverse('referrals:case', args=[intake.pk])}#contact")
+
+
+@require_POST
+@clinician_required
+def alert_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = case_for_user(request.user, intake_id)
+    acknowledged = red_flag_alert_acknowledge(
+        intake=intake, actor=request.user, now=timezone.now(), ip_address=client_ip(request)
+    )
+    if acknowledged:
+        messages.success(request, "Alert acknowledged: it will not be sent again.")
+    else:
+        messages.info(request, "This case has no open alert (someone may have acknowledged it).")
+    return _back_to_contact(intake)
+
+
+@require_POST
+@clinician_required
+def contact_record(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = case_for_user(request.user, intake_id)
+    now = timezone.now()
+    form = PatientContactForm(request.POST, now=now)
+    if not form.is_valid():
+        return _render_case(request, intake, contact_form=form, status=400)
+    patient_contact_record(
+        intake=intake,
+        actor=request.user,
+        now=now,
+        ip_address=client_ip(request),
+        **form.cleaned_data,
+    )
+    messages.success(request, "Contact recorded.")
+    return _back_to_contact(intake)

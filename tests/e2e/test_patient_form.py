@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from intake.models import Intake
 from tests.e2e.browser import PHONE, fresh_page, settle
+from tests.e2e.patient_form import BACK_QUESTIONS, answer_step, choose
 from tests.factories import IntakeFactory
 from tests.intake.factories import new_link
 
@@ -15,19 +16,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _choose(page, name: str, value: str) -> None:
-    """Tap the answer whose input has this name and value (the whole row is its label)."""
-    page.locator(f'input[name="{name}"][value="{value}"] + label').click()
-
-
-def _answer_step(page, step: str, answers: dict[str, str]) -> None:
-    """On the form's page for this step, tap each answer and go on."""
-    page.wait_for_url(f"**/form/{step}/")
-    for name, value in answers.items():
-        _choose(page, name, value)
-    page.get_by_role("button", name="Save and continue").click()
 
 
 def _no_sideways_scroll(page) -> None:
@@ -51,7 +39,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     # 1. Where: the right foot; the map follows and takes taps and the keyboard.
     page.wait_for_url("**/form/where/")
     _no_sideways_scroll(page)
-    _choose(page, "side", "right")
+    choose(page, "side", "right")
     right = page.locator('[data-foot-map-drawing="right"]')
     expect(right).to_be_visible()
     assert page.locator('[data-foot-map-drawing="left"]').is_hidden()
@@ -66,13 +54,13 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     assert page.locator("[data-foot-map-summary]").inner_text() == (
         "Marked: Between the 3rd and 4th toes, Heel."
     )
-    _choose(page, "sensations", "burning")
+    choose(page, "sensations", "burning")
     page.get_by_role("button", name="Save and continue").click()
 
     # 2. When.
     page.wait_for_url("**/form/when/")
     page.get_by_label("How many weeks ago did it start?").fill("5")
-    _choose(page, "when", "only_running")
+    choose(page, "when", "only_running")
     page.get_by_label("If it starts during a run: after how many minutes?").fill("25")
     for name, answer in [
         ("eases_within_minutes_of_stopping", "yes"),
@@ -80,23 +68,23 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
         ("clicking_or_pebble_feeling", "yes"),
         ("lower_leg_tightness", "no"),
     ]:
-        _choose(page, name, answer)
-    _choose(page, "activities", "road")
+        choose(page, name, answer)
+    choose(page, "activities", "road")
     page.get_by_role("button", name="Save and continue").click()
 
     # 3. Shoes, 4. Feet.
-    _answer_step(
+    answer_step(
         page,
         "shoes",
         {"fit": "snug", "toe_box": "narrow", "lacing": "normal", "socks": "thin", "sole": "medium"},
     )
-    _answer_step(page, "feet", {"arch": "normal", "very_flexible_sole": "no"})
+    answer_step(page, "feet", {"arch": "normal", "very_flexible_sole": "no"})
 
     # 5. Training: a typo first, shown next to the field, then corrected.
     page.wait_for_url("**/form/training/")
     page.get_by_label("How many kilometres did you run in the last week?").fill("thirty")
     page.get_by_label("How many kilometres did you run in a typical week a month ago?").fill("28,5")
-    _choose(page, "forefoot_slapping", "no")
+    choose(page, "forefoot_slapping", "no")
     page.get_by_role("button", name="Save and continue").click()
     assert page.locator("#id_weekly_km_now-error").inner_text() == (
         "Please enter a number, like 12 or 12.5."
@@ -114,38 +102,28 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     page.wait_for_url("**/form/injury/")
     swelling = page.locator("#q-swelling")
     assert swelling.is_hidden()
-    _choose(page, "recent_injury", "yes")
+    choose(page, "recent_injury", "yes")
     expect(swelling).to_be_visible()
-    _choose(page, "swelling", "no")
-    _choose(page, "could_not_bear_weight_4_steps", "no")
-    _choose(page, "bone_spot", "no")
+    choose(page, "swelling", "no")
+    choose(page, "could_not_bear_weight_4_steps", "no")
+    choose(page, "bone_spot", "no")
     assert page.locator("#q-bone_tenderness").is_hidden()
     page.get_by_role("button", name="Save and continue").click()
 
     # 7. Back, 8. Health.
-    back = [
-        "low_back_pain",
-        "pain_radiates_below_knee",
-        "sciatica_both_legs",
-        "known_disc_problem",
-        "saddle_numbness",
-        "bladder_or_bowel_change",
-        "leg_weakness_or_foot_drop",
-        "progressive",
-    ]
-    _answer_step(page, "back", dict.fromkeys(back, "no"))
-    _answer_step(page, "health", {"foot_cold_or_pale": "no", "calf_pain_when_walking": "no"})
+    answer_step(page, "back", dict.fromkeys(BACK_QUESTIONS, "no"))
+    answer_step(page, "health", {"foot_cold_or_pale": "no", "calf_pain_when_walking": "no"})
 
     # 9. What was tried: weeks are asked once something is ticked.
     page.wait_for_url("**/form/care/")
     weeks = page.locator("#q-weeks")
     assert weeks.is_hidden()
-    _choose(page, "tried", "looser_lacing")
+    choose(page, "tried", "looser_lacing")
     expect(weeks).to_be_visible()
     page.get_by_label("For how many weeks have you tried them?").fill("3")
-    _choose(page, "outcome", "no_change")
-    _choose(page, "inserts", "none")
-    _choose(page, "injection", "none")
+    choose(page, "outcome", "no_change")
+    choose(page, "inserts", "none")
+    choose(page, "injection", "none")
     # Back keeps this page's answers.
     page.get_by_role("button", name="Back").click()
     page.wait_for_url("**/form/health/")
@@ -192,7 +170,7 @@ def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browse
     with fresh_page(browser, PHONE, java_script_enabled=False) as page:
         page.goto(f"{live_server.url}/p/{link.token}/")
         page.goto(f"{live_server.url}/form/where/")
-        _choose(page, "side", "left")
+        choose(page, "side", "left")
         page.get_by_label("Heel").check()
         page.get_by_label("Top of the foot").check()
         page.get_by_role("button", name="Save and continue").click()

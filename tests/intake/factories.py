@@ -73,10 +73,18 @@ def new_link(intake: Intake | None = None, *, now: dt.datetime | None = None, **
     )
 
 
-def fill_all_steps(client, *, skip: tuple[str, ...] = ()) -> None:
-    """Answer every page through the patient's URLs (the client holds a patient session)."""
+def fill_all_steps(
+    client, *, skip: tuple[str, ...] = (), changes: dict[str, dict[str, object]] | None = None
+) -> None:
+    """Answer every page through the patient's URLs (the client holds a patient session);
+    `changes` replaces some answers of a page: {"back": {"saddle_numbness": "yes"}}."""
     for step in STEPS:
         if step.slug in skip:
             continue
-        response = client.post(f"/form/{step.slug}/", post_data(step.slug) | {"go": "next"})
+        data = post_data(step.slug, **(changes or {}).get(step.slug, {}))
+        response = client.post(f"/form/{step.slug}/", data | {"go": "next"})
         assert response.status_code == 302, (step.slug, response.content.decode()[:2000])
+
+
+# Yes to saddle numbness: the URG-1 red flag (possible cauda equina syndrome).
+RED_FLAG_CHANGES: dict[str, dict[str, object]] = {"back": {"saddle_numbness": "yes"}}

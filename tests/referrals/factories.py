@@ -17,8 +17,10 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from intake.answers import answers_from_history
 from intake.models import Intake, Patient, TriageRecord
-from intake.services import intake_triage_record
+from intake.questions import STEP_SLUGS
+from intake.services import intake_submit, intake_triage_record
 from referrals.models import CaseReview, Destination, Referral
 from tests.factories import ClinicianFactory, IntakeFactory, PatientFactory
 
@@ -56,6 +58,22 @@ def submitted_intake(
         **fields,
     )
     intake_triage_record(intake=intake)
+    return intake
+
+
+def submitted_through_the_form(
+    *, history: str = URGENT, patient: Patient | None = None, now: dt.datetime | None = None
+) -> Intake:
+    """An intake whose answers were saved step by step and submitted by the real service, so
+    everything a submission sets off (a red flag's on-call alert) has happened."""
+    data = json.loads(json.dumps(vignette(history)))
+    intake = IntakeFactory(
+        patient=patient or PatientFactory(),
+        status=Intake.Status.IN_PROGRESS,
+        answers=answers_from_history(data),
+        steps_completed=list(STEP_SLUGS),
+    )
+    assert intake_submit(intake=intake, now=now or timezone.now())
     return intake
 
 

@@ -1,8 +1,9 @@
 """Who may open each URL of the review dashboard (role by URL), and which methods each takes.
 
-Any clinician (or administrator) opens the queue and a case and records a review; changing a
-review's notes or reopening it is for its author or an administrator. The audit export (the
-audit app's, served under /review/ where it always was) is for administrators only.
+Any clinician (or administrator) opens the queue and a case, records a review, acknowledges a
+red-flag alert and records a contact with the patient; changing a review's notes or reopening it
+is for its author or an administrator. The audit export (the audit app's, served under /review/
+where it always was) is for administrators only.
 """
 
 from __future__ import annotations
@@ -46,6 +47,24 @@ ENDPOINTS = (
         "post",
         "/review/case/{reviewed}/reopen/",
         the_reviews_author(302),
+    ),
+    Endpoint(
+        "referrals:alert_acknowledge",
+        "post",
+        "/review/case/{waiting}/alert/acknowledge/",
+        clinicians(302),
+    ),
+    Endpoint(
+        "referrals:contact_record",
+        "post",
+        "/review/case/{waiting}/contacts/",
+        clinicians(302),
+        data={
+            "contacted_at": "2026-01-05T09:30",
+            "method": "phone",
+            "outcome": "no_answer",
+            "note": "",
+        },
     ),
     Endpoint(
         "audit:export",
