@@ -130,11 +130,7 @@ def test_an_smtp_failure_is_retried_then_shown_and_can_be_sent_again(
     refused = smtplib.SMTPServerDisconnected("gone")
 
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
-        tasks.delivery_send.push_request(retries=tasks.MAIL_RETRIES)
-        try:
-            tasks.delivery_send.run(delivery.pk)
-        finally:
-            tasks.delivery_send.pop_request()
+        tasks.delivery_send.run(delivery.pk, attempt=tasks.MAIL_RETRIES)
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
