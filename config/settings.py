@@ -107,8 +107,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 
 # Counters every process must share (the patient-link throttle): Redis when CACHE_URL names one,
-# else files under VAR_DIR, which the web server's workers on one machine share. Never the
-# per-process memory cache: with three workers a limit of 20 let 60 through.
+# else files under VAR_DIR, which the web server's workers on one machine share (counted under a
+# lock, config/cache.py). Never the per-process memory cache: with three workers a limit of 20
+# let 60 through.
 CACHE_URL = env_url("CACHE_URL", "", schemes=("redis", "rediss"))
 CACHES = {
     "default": {
@@ -119,7 +120,7 @@ CACHES = {
     }
     if CACHE_URL
     else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "config.cache.LockedFileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
     }
 }
