@@ -1,6 +1,8 @@
 """`make run`: the web server, a Celery worker and Celery beat, stopped together by Ctrl-C.
 
-Each runs as its own process with the same environment, as they would in production.
+Each runs as its own process with the same environment, as they would in production. A worker or
+beat that dies is restarted (and the console says so), as compose's `restart: unless-stopped`
+does in production.
 """
 
 from __future__ import annotations
@@ -14,6 +16,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+
+
+# The web server's death ends the run (its port, its console); the background processes are
+# supervised: restarted when they exit.
+RESTARTED = ("worker", "beat")
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
 
 
 def main() -> int:
@@ -35,10 +46,7 @@ def main() -> int:
             str(var / "celerybeat-schedule"),
         ],
     }
-    processes = {
-        name: subprocess.Popen(command, cwd=ROOT, start_new_session=True)
-        for name, command in commands.items()
-    }
+    processes = {name: _start(command) for name, command in commands.items()}
     sys.stdout.write(
         f"Serving on http://127.0.0.1:{port}/ with a Celery worker and beat. Ctrl-C stops all.\n"
         f"E-mails sent by the app are written to {var / 'mail'}/ unless EMAIL_BACKEND is set.\n"
@@ -60,13 +68,22 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         while True:
-            for name, process in processes.items():
-                if process.poll() is not None:
+            for name, process in list(processes.items()):
+                if process.poll() is None:
+                    continue
+                if name not in RESTARTED:
                     sys.stderr.write(
                         f"{name} exited with status {process.returncode}; stopping the others.\n"
                     )
                     stop()
                     return process.returncode or 1
+                # A worker or beat that dies (e.g. a broker restart it could not survive) is
+                # started again, so letters never wait for someone to notice.
+                sys.stderr.write(
+                    f"{name} exited with status {process.returncode}; restarting it.\n"
+                )
+                sys.stderr.flush()
+                processes[name] = _start(commands[name])
             time.sleep(0.5)
     except KeyboardInterrupt:
         stop()
