@@ -1,0 +1,78 @@
+"""With a real Redis broker stopped, signing answers in under a second (no result backend on the
+request path), and the letter's task reaches the broker once it is back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis as redis_client
+from django.conf import settings as django_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery_app import app, configure
+from referrals.models import OutboxMessage
+from referrals.services import letters as services
+from tests.referrals.factories import draft_referral
+from tests.servers import RedisServer, redis_server
+
+
+@pytest.fixture
+def redis_broker(settings) -> Iterator[RedisServer]:
+    """The app configured as in production (a Redis broker, no result backend named), on a
+    redis-server of the test's own that it may stop and start."""
+    with redis_server() as server:
+        settings.CELERY_BROKER_URL = server.url
+        settings.CELERY_RESULT_BACKEND = None
+        _reconfigure()
+        try:
+            yield server
+        finally:
+            settings.CELERY_BROKER_URL = django_settings.CELERY_BROKER_URL
+    _reconfigure()
+
+
+def _reconfigure() -> None:
+    configure(app)
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
+
+
+def test_signing_with_the_broker_stopped_answers_in_under_a_second(
+    clinician, clinician_client, redis_broker, django_capture_on_commit_callbacks
+) -> None:
+    referral = draft_referral(clinician=clinician)
+    redis_broker.stop()
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clinician_client.post(
+            reverse("referrals:referral_sign", args=[referral.pk]), {"confirm": "on"}
+        )
+    elapsed = time.monotonic() - started
+
+    print(f"sign with the broker stopped: {elapsed * 1000:.0f} ms")  # noqa: T201
+    assert response.status_code == 302
+    assert elapsed < 1
+    assert OutboxMessage.objects.get().published_at is None
+
+
+def test_the_task_queued_while_the_broker_was_stopped_reaches_it_once_it_is_back(
+    clinician, clinician_client, redis_broker, django_capture_on_commit_callbacks
+) -> None:
+    referral = draft_referral(clinician=clinician)
+    redis_broker.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician_client.post(
+            reverse("referrals:referral_sign", args=[referral.pk]), {"confirm": "on"}
+        )
+    redis_broker.start()
+
+    published = services.outbox_relay(now=timezone.now() + dt.timedelta(minutes=1))
+
+    assert published == 1
+    assert redis_client.Redis.from_url(redis_broker.url).llen("celery") == 1
