@@ -80,6 +80,56 @@ def redis_server() -> Iterator[RedisServer]:
         server.stop()
 
 
+@contextmanager
+def celery_app_on(broker_url: str) -> Iterator[None]:
+    """Point this process's Celery app at `broker_url`, configured as in production (no result
+    backend named), and back. Celery caches its pools and backend, so they are dropped both ways."""
+    from config.celery_app import app, configure
+
+    def reconfigure() -> None:
+        configure(app)
+        # The environment's CELERY_BROKER_URL (CI) outranks broker_url; these outrank it.
+        url = settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL == broker_url else None
+        app.conf.update(broker_read_url=url, broker_write_url=url)
+        app._pool = None
+        app.amqp._producer_pool = None
+        app._local.__dict__.pop("backend", None)
+
+    saved = (settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND)
+    settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND = broker_url, None
+    reconfigure()
+    try:
+        yield
+    finally:
+        settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND = saved
+        reconfigure()
+
+
+@contextmanager
+def celery_worker_process(tmp_path: Path, broker_url: str) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on the test's database, its log in tmp_path/worker.log."""
+    require_shared_database()
+    env = server_env(CELERY_BROKER_URL=broker_url, VAR_DIR=str(tmp_path))
+    with open(tmp_path / "worker.log", "wb") as log:
+        process = subprocess.Popen(
+            [str(BIN / "celery"), "-A", "config", "worker", "--pool", "solo", "-l", "INFO"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while "ready." not in (tmp_path / "worker.log").read_text():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "worker.log").read_text())
+                time.sleep(0.2)
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def require_shared_database() -> None:
     if connection.vendor != "postgresql":
         if os.environ.get("CI") == "true":

@@ -9,37 +9,20 @@ from collections.abc import Iterator
 
 import pytest
 import redis as redis_client
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery_app import app, configure
 from referrals.models import OutboxMessage
 from referrals.services import letters as services
 from tests.referrals.factories import draft_referral
-from tests.servers import RedisServer, redis_server
+from tests.servers import RedisServer, celery_app_on, redis_server
 
 
 @pytest.fixture
-def redis_broker(settings) -> Iterator[RedisServer]:
-    """The app configured as in production (a Redis broker, no result backend named), on a
-    redis-server of the test's own that it may stop and start."""
-    with redis_server() as server:
-        settings.CELERY_BROKER_URL = server.url
-        settings.CELERY_RESULT_BACKEND = None
-        _reconfigure()
-        try:
-            yield server
-        finally:
-            settings.CELERY_BROKER_URL = django_settings.CELERY_BROKER_URL
-    _reconfigure()
-
-
-def _reconfigure() -> None:
-    configure(app)
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._local.__dict__.pop("backend", None)
+def redis_broker() -> Iterator[RedisServer]:
+    """A redis-server of the test's own, which it may stop and start, as the app's broker."""
+    with redis_server() as server, celery_app_on(server.url):
+        yield server
 
 
 def test_signing_with_the_broker_stopped_answers_in_under_a_second(

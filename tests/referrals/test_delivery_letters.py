@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import smtplib
 from pathlib import Path
@@ -10,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from referrals import tasks
 from referrals.models import CaseReview, Delivery, OutboxMessage, Referral
@@ -141,3 +143,22 @@ def test_an_smtp_failure_is_retried_then_shown_and_can_be_sent_again(
 
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_an_smtp_failure_schedules_its_retry_in_the_outbox_not_as_a_countdown_message(
+    clinician_client, referral
+) -> None:
+    _send(clinician_client, referral)
+    delivery = Delivery.objects.get()
+    refused = smtplib.SMTPServerDisconnected("gone")
+
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
+        tasks.delivery_send.run(delivery.pk)
+
+    retry = OutboxMessage.objects.get(topic=services.TOPIC_SEND, attempt=1)
+    assert retry.object_id == delivery.pk
+    assert retry.not_before > timezone.now()
+    assert services.outbox_relay(now=timezone.now()) == 0  # not due yet
+    with mock.patch.object(services.current_app, "send_task") as send_task:
+        services.outbox_relay(now=retry.not_before + dt.timedelta(seconds=1))
+    assert {"attempt": 1} in [call.kwargs["kwargs"] for call in send_task.call_args_list]
