@@ -89,7 +89,7 @@ def celery_app_on(broker_url: str) -> Iterator[None]:
     def reconfigure() -> None:
         configure(app)
         # The environment's CELERY_BROKER_URL (CI) outranks broker_url; these outrank it.
-        url = settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL == broker_url else None
+        url = settings.CELERY_BROKER_URL if broker_url == settings.CELERY_BROKER_URL else None
         app.conf.update(broker_read_url=url, broker_write_url=url)
         app._pool = None
         app.amqp._producer_pool = None
