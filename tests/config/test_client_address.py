@@ -15,32 +15,26 @@ from tests.factories import PASSWORD
 WRONG_TOKEN = "x" * 43
 
 
-def _request(remote: str, forwarded: str | None = None):
-    headers = {"REMOTE_ADDR": remote}
-    if forwarded is not None:
-        headers["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **headers)
-
-
-def test_without_a_trusted_proxy_a_forged_forwarded_header_is_ignored(settings) -> None:
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_ip(_request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
-
-
-def test_behind_one_proxy_the_address_the_proxy_saw_is_the_client(settings) -> None:
-    settings.TRUSTED_PROXY_COUNT = 1
-    # The client wrote the first entry itself; the proxy appended the second.
-    assert client_ip(_request("10.0.0.2", "198.51.100.1, 203.0.113.9")) == "203.0.113.9"
-
-
-def test_a_request_that_bypassed_the_proxy_keeps_the_socket_address(settings) -> None:
-    settings.TRUSTED_PROXY_COUNT = 2
-    assert client_ip(_request("10.0.0.2", "203.0.113.9")) == "10.0.0.2"
-
-
-def test_a_malformed_forwarded_entry_falls_back_to_the_socket_address(settings) -> None:
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_ip(_request("10.0.0.2", "not-an-address")) == "10.0.0.2"
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        # No trusted proxy: a forged X-Forwarded-For is ignored.
+        (0, "203.0.113.9", "198.51.100.1", "203.0.113.9"),
+        # One proxy: the client wrote the first entry itself, the proxy appended the second.
+        (1, "10.0.0.2", "198.51.100.1, 203.0.113.9", "203.0.113.9"),
+        # A request that bypassed one of two proxies keeps the socket's address.
+        (2, "10.0.0.2", "203.0.113.9", "10.0.0.2"),
+        # A malformed entry falls back to the socket's address.
+        (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
+    ],
+    ids=["forged-header-ignored", "behind-one-proxy", "proxy-bypassed", "malformed-entry"],
+)
+def test_the_client_address_is_what_the_outermost_trusted_proxy_saw(
+    settings, proxies: int, remote: str, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
 
 
 def test_axes_reads_the_same_function() -> None:

@@ -34,6 +34,16 @@ def _run_queued_sends() -> None:
         tasks.delivery_send.run(message.object_id)
 
 
+def _send_with_smtp_down(client, referral: Referral, *, attempt: int) -> Delivery:
+    """Send, then run the delivery task as its `attempt`-th try while SMTP refuses."""
+    _send(client, referral)
+    delivery = Delivery.objects.get()
+    refused = smtplib.SMTPServerDisconnected("gone")
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
+        tasks.delivery_send.run(delivery.pk, attempt=attempt)
+    return delivery
+
+
 def test_send_queues_one_delivery_and_says_so(clinician_client, referral) -> None:
     response = _send(clinician_client, referral)
 
@@ -127,12 +137,7 @@ def test_a_corrupted_pdf_is_never_e_mailed(clinician_client, referral, settings)
 def test_an_smtp_failure_is_retried_then_shown_and_can_be_sent_again(
     clinician_client, referral
 ) -> None:
-    _send(clinician_client, referral)
-    delivery = Delivery.objects.get()
-    refused = smtplib.SMTPServerDisconnected("gone")
-
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
-        tasks.delivery_send.run(delivery.pk, attempt=tasks.MAIL_RETRIES)
+    delivery = _send_with_smtp_down(clinician_client, referral, attempt=tasks.MAIL_RETRIES)
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
@@ -148,12 +153,7 @@ def test_an_smtp_failure_is_retried_then_shown_and_can_be_sent_again(
 def test_an_smtp_failure_schedules_its_retry_in_the_outbox_not_as_a_countdown_message(
     clinician_client, referral
 ) -> None:
-    _send(clinician_client, referral)
-    delivery = Delivery.objects.get()
-    refused = smtplib.SMTPServerDisconnected("gone")
-
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
-        tasks.delivery_send.run(delivery.pk)
+    delivery = _send_with_smtp_down(clinician_client, referral, attempt=0)
 
     retry = OutboxMessage.objects.get(topic=services.TOPIC_SEND, attempt=1)
     assert retry.object_id == delivery.pk
