@@ -46,14 +46,25 @@ def main() -> int:
             str(var / "celerybeat-schedule"),
         ],
     }
-    processes = {name: _start(command) for name, command in commands.items()}
     sys.stdout.write(
         f"Serving on http://127.0.0.1:{port}/ with a Celery worker and beat. Ctrl-C stops all.\n"
         f"E-mails sent by the app are written to {var / 'mail'}/ unless EMAIL_BACKEND is set.\n"
     )
     sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _interrupt)
+    return supervise(commands)
 
-    def stop(*_args: object) -> None:
+
+def _interrupt(*_args: object) -> None:
+    raise KeyboardInterrupt
+
+
+def supervise(commands: dict[str, list[str]], *, poll_seconds: float = 0.5) -> int:
+    """Run the commands until the web server exits or Ctrl-C; restart the RESTARTED ones when
+    they exit, saying so on stderr."""
+    processes = {name: _start(command) for name, command in commands.items()}
+
+    def stop() -> None:
         for process in processes.values():
             if process.poll() is None:
                 # The main process only: Celery's warm shutdown then stops its own children.
@@ -65,7 +76,6 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         while True:
             for name, process in list(processes.items()):
@@ -84,7 +94,7 @@ def main() -> int:
                 )
                 sys.stderr.flush()
                 processes[name] = _start(commands[name])
-            time.sleep(0.5)
+            time.sleep(poll_seconds)
     except KeyboardInterrupt:
         stop()
         return 0
