@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from referrals.models import OutboxMessage
 from referrals.services import letters as services
-from tests.referrals.factories import draft_referral
+from tests.referrals.factories import DestinationFactory, draft_referral, ready_referral
 from tests.servers import RedisServer, celery_app_on, redis_server
 
 
@@ -59,3 +59,21 @@ def test_the_task_queued_while_the_broker_was_stopped_reaches_it_once_it_is_back
 
     assert published == 1
     assert redis_client.Redis.from_url(redis_broker.url).llen("celery") == 1
+
+
+def test_sending_a_letter_with_the_broker_stopped_answers_in_under_a_second(
+    clinician, clinician_client, redis_broker, django_capture_on_commit_callbacks
+) -> None:
+    referral = ready_referral(
+        clinician=clinician, destination=DestinationFactory(email="xray@hospital.example.org")
+    )
+    redis_broker.stop()
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clinician_client.post(reverse("referrals:referral_send", args=[referral.pk]))
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert elapsed < 1
+    assert OutboxMessage.objects.get(topic=services.TOPIC_SEND).published_at is None
