@@ -7,12 +7,15 @@ of the database opens no patient's form.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 TOKEN_BYTES = 32
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -43,9 +46,14 @@ def token_attempt_allowed(*, address: str | None) -> bool:
     """
     window = int(time.time() // 60)
     key = f"intake:token-attempts:{address or 'unknown'}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
+        cache.add(key, 0, timeout=120)
         attempts = cache.incr(key)
     except ValueError:  # the key expired (or was never kept) between add and incr
+        return True
+    except Exception as exc:  # noqa: BLE001 - any cache outage (Redis down), see below
+        # The shared cache is down (Redis restarting): let the attempt through rather than lock
+        # every patient out. A token has 256 bits, so the throttle is defence in depth only.
+        logger.warning("Token throttle skipped: the cache is unavailable (%s).", type(exc).__name__)
         return True
     return attempts <= settings.TOKEN_ATTEMPTS_PER_MINUTE

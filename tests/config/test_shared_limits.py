@@ -55,3 +55,22 @@ def test_three_gunicorn_workers_answer_at_most_the_limit_with_the_default_cache(
 
     print(f"throttle with 3 gunicorn workers and the file cache: {answered} of {TRIES}")  # noqa: T201
     assert answered <= LIMIT
+
+
+@pytest.mark.django_db
+def test_with_the_shared_cache_down_a_patient_link_still_answers_quickly(settings, client) -> None:
+    with redis_server() as redis:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis.url,
+                "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+            }
+        }
+        redis.stop()
+        started = time.monotonic()
+        response = client.get(f"/p/{'x' * 43}/")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 404
+    assert elapsed < 1
