@@ -18,7 +18,7 @@ from django.utils import timezone
 from config.log_privacy import private_urls_masked
 from tests.factories import PASSWORD, FrontDeskFactory, IntakeFactory, PatientFactory
 from tests.intake.factories import new_link
-from tests.servers import gunicorn, http_get
+from tests.servers import gunicorn, http_get, require_shared_database
 
 CANARY = "Zqxcanary"
 
@@ -50,10 +50,11 @@ def test_the_filter_masks_tokens_and_drops_query_strings() -> None:
     assert private_urls_masked(line) == 'GET /p/***/ HTTP/1.1" 302 "/desk/"'
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_canary_patient_walked_through_search_and_form_leaves_no_trace_in_any_log(
     tmp_path,
 ) -> None:
+    require_shared_database()
     FrontDeskFactory(username="desk")
     patient = PatientFactory(last_name=CANARY, first_name=CANARY)
     link = new_link(IntakeFactory(patient=patient), now=timezone.now())
@@ -92,8 +93,9 @@ def _terminate_other_connections() -> int:
     return len(rows)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_pg_terminate_backend_the_next_request_is_answered_not_a_500(tmp_path) -> None:
+    require_shared_database()
     connection.ensure_connection()
     with gunicorn(tmp_path, workers=1, CONN_MAX_AGE="60") as server:
         wrong = f"{server.url}/p/{'x' * 43}/"

@@ -32,7 +32,7 @@ def _answered(server, tries: int) -> int:
     return sum(status != 429 for status in statuses)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_three_gunicorn_workers_answer_at_most_the_limit_with_redis(tmp_path) -> None:
     with (
         redis_server() as redis,
@@ -47,7 +47,7 @@ def test_three_gunicorn_workers_answer_at_most_the_limit_with_redis(tmp_path) ->
     assert answered == LIMIT
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_three_gunicorn_workers_answer_at_most_the_limit_with_the_default_cache(tmp_path) -> None:
     with gunicorn(tmp_path, workers=3, TOKEN_ATTEMPTS_PER_MINUTE=str(LIMIT)) as server:
         _wait_for_a_fresh_minute_window()

@@ -15,7 +15,12 @@ from django.utils import timezone
 from referrals.models import Letter, OutboxMessage
 from referrals.services import letters as services
 from tests.referrals.factories import signed_referral
-from tests.servers import celery_app_on, celery_worker_process, redis_server
+from tests.servers import (
+    celery_app_on,
+    celery_worker_process,
+    redis_server,
+    require_shared_database,
+)
 
 
 def _wait_until(condition, timeout: float = 90) -> bool:
@@ -27,10 +32,11 @@ def _wait_until(condition, timeout: float = 90) -> bool:
     return False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_renders_the_next_letter_after_redis_restarts_while_retries_wait(
     tmp_path,
 ) -> None:
+    require_shared_database()
     with (
         redis_server() as redis,
         celery_app_on(redis.url),
