@@ -24,4 +24,5 @@ RUN useradd --create-home --uid 10001 clinic && mkdir -p /app/var && chown clini
 USER clinic
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# config/gunicorn.py: 3 workers on :8000, access and error logs on stdout with tokens masked.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

@@ -64,11 +64,12 @@ def _broker_transport_options() -> dict[str, object]:
 
 def configure(celery: Celery) -> None:
     """Apply the Django settings to the Celery app (also used by tests that re-point the broker)."""
-    if settings.CELERY_BROKER_URL.startswith("filesystem"):
-        (settings.VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
     celery.conf.update(
         broker_url=broker_url(settings.CELERY_BROKER_URL),
+        # None unless CELERY_RESULT_BACKEND names one: nothing reads results, and publishing a
+        # task that keeps its result waits on the backend first (config/settings.py).
         result_backend=settings.CELERY_RESULT_BACKEND,
+        task_ignore_result=True,
         broker_transport_options=_broker_transport_options(),
         broker_connection_retry_on_startup=True,
         # Ids only cross the broker, as JSON: no pickled objects, no patient data.
@@ -135,7 +136,7 @@ def _warm_up_and_freeze(**_kwargs: object) -> None:
     )
 
 
-@app.task(name="config.ping")
+@app.task(name="config.ping", ignore_result=False)
 def ping() -> str:
     """A no-op task: health checks and the test suite use it to prove a worker answers."""
     return "pong"

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.env import (
     env_bool,
@@ -113,6 +115,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+# A kept connection the server dropped (restart, failover, pg_terminate_backend) is tested before
+# the request uses it and replaced, instead of failing that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+
+# Counters every process must share (the patient-link throttle): Redis when CACHE_URL names one,
+# else files under VAR_DIR, which the web server's workers on one machine share (counted under a
+# lock, config/cache.py). Never the per-process memory cache: with three workers a limit of 20
+# let 60 through.
+CACHE_URL = env_url("CACHE_URL", "", schemes=("redis", "rediss"))
+# A dead or hung Redis must cost a request well under a second, never a worker: short timeouts
+# and no reconnect retries (redis-py's default backoff took 2.2 s); callers degrade instead.
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "retry": Retry(NoBackoff(), 0),
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,
+    }
+    if CACHE_URL
+    else {
+        "BACKEND": "config.cache.LockedFileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords: Argon2 first (OWASP's recommendation); the others only verify old hashes.
@@ -153,10 +183,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The client address: the socket's, or with TRUSTED_PROXY_COUNT proxies in front the address the
+# outermost of them saw (X-Forwarded-For, counted from the right). One function reads it for the
+# throttle, axes and the audit trail (audit/request.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "audit.request.client_ip"
 
 # Staff sessions end after this many idle minutes; background polling does not count as activity.
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15, minimum=1)
+# An absolute lifetime: fixed when the staff member signs in, never moved by later requests
+# (config/middleware.py).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -183,6 +219,11 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
+)
+# No page needs a device feature; the camera is off too (the QR code is shown, never scanned).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 
 LANGUAGE_CODE = "en-gb"
@@ -265,12 +306,9 @@ CELERY_BROKER_URL = env_url(
     schemes=("filesystem", "redis", "rediss", "amqp", "memory"),
 )
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_RESULT_BACKEND = env_str(
-    "CELERY_RESULT_BACKEND",
-    CELERY_BROKER_URL
-    if CELERY_BROKER_URL.startswith("redis")
-    else f"file://{VAR_DIR / 'celery-results'}",
-)
+# No result backend unless one is named: nothing in the app reads task results, and a Redis
+# result backend put its reconnect loop on the request path (a sign took 19 s with Redis down).
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 # Hard limit for one letter render; the broker's visibility timeout must exceed it or Redis
 # redelivers a task that is still running (checked in config/celery_app.py at start-up).
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
@@ -301,12 +339,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Every line passes through the filter that masks patient-link tokens and drops query strings
+# (staff search words) from the URLs it names (config/log_privacy.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"private_urls": {"()": "config.log_privacy.PrivateUrlFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["private_urls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO: seven lines per letter.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (runserver's request lines, its DEBUG console) would bypass the
+        # filter: both loggers write through ours instead.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -182,6 +182,11 @@ class OutboxMessage(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     publish_attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # A retry of a task is a row the relay publishes once `not_before` has passed, never a
+    # countdown/ETA message: a worker holding one died when Redis restarted (kombu's Redis
+    # transport, see referrals/README.md). `attempt` is handed to the task (0: the first run).
+    not_before = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

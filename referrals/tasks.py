@@ -21,11 +21,13 @@ from referrals.services import urgent
 
 logger = logging.getLogger(__name__)
 
-# A database hiccup (restart, failover) is transient: retry with backoff. Anything else in a
-# render is a fault of the letter and is recorded on it by the service.
+# A database hiccup (restart, failover) is transient: retry with backoff, scheduled in the
+# database (services.outbox_retry_later; never a countdown message). Anything else in a render is
+# a fault of the letter and is recorded on it by the service.
 TRANSIENT_DB_ERRORS = (DatabaseError,)
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
 MAIL_RETRIES = 5
+RENDER_RETRIES = 5
 LEASE_MARGIN_SECONDS = 5
 
 
@@ -37,24 +39,28 @@ LEASE_MARGIN_SECONDS = 5
     # A render killed by the hard time limit goes back to the queue too; the attempts counter
     # fails the letter after three, so a letter that always times out cannot loop.
     acks_on_timeout=False,
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=5,
     ignore_result=True,
 )
-def letter_render(self, letter_id: int) -> None:
+def letter_render(self, letter_id: int, attempt: int = 0) -> None:
     delivery_info = self.request.delivery_info or {}
     # A redelivered message (its worker was lost) or our own retry after a database error may
     # take over the letter its earlier run left "rendering".
-    reclaim = bool(delivery_info.get("redelivered")) or self.request.retries > 0
-    letter = services.letter_render(letter_id=int(letter_id), redelivered=reclaim)
+    reclaim = bool(delivery_info.get("redelivered")) or attempt > 0
+    try:
+        letter = services.letter_render(letter_id=int(letter_id), redelivered=reclaim)
+    except TRANSIENT_DB_ERRORS:
+        if attempt >= RENDER_RETRIES:
+            raise
+        # Scheduled in the database (the outbox), not as a countdown message; if the database
+        # is still down this raises and letters_reconcile re-queues the letter later.
+        _retry_later(services.TOPIC_RENDER, letter_id, attempt, min(60, 2 ** (attempt + 1)))
+        return
     if letter is None:
         wait = services.letter_lease_remaining(letter_id=int(letter_id), now=timezone.now())
         if wait is not None:
             # Another worker holds the letter, or held it and died without the broker saying so
             # (only Redis flags a redelivery): look again once its hard time limit has passed.
-            raise self.retry(countdown=wait + LEASE_MARGIN_SECONDS)
+            _retry_later(services.TOPIC_RENDER, letter_id, attempt, wait + LEASE_MARGIN_SECONDS)
 
 
 @shared_task(
@@ -62,23 +68,32 @@ def letter_render(self, letter_id: int) -> None:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=MAIL_RETRIES,
     ignore_result=True,
 )
-def delivery_send(self, delivery_id: int) -> None:
+def delivery_send(self, delivery_id: int, attempt: int = 0) -> None:
     try:
         services.delivery_send(delivery_id=int(delivery_id))
     except services.LetterError as exc:
         services.delivery_fail(delivery_id=int(delivery_id), error=str(exc))
     except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
-        if self.request.retries >= MAIL_RETRIES:
+        if attempt >= MAIL_RETRIES:
             services.delivery_fail(
                 delivery_id=int(delivery_id),
                 error=f"The e-mail could not be sent ({type(exc).__name__}).",
             )
             logger.error("Delivery %s failed: %s", delivery_id, type(exc).__name__)
             return
-        raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from exc
+        _retry_later(services.TOPIC_SEND, delivery_id, attempt, min(300, 10 * 2**attempt))
+
+
+def _retry_later(topic: str, object_id: int, attempt: int, delay_seconds: float) -> None:
+    services.outbox_retry_later(
+        topic=topic,
+        object_id=int(object_id),
+        attempt=attempt + 1,
+        delay_seconds=delay_seconds,
+        now=timezone.now(),
+    )
 
 
 @shared_task(name="referrals.outbox_relay", ignore_result=True)
@@ -96,18 +111,17 @@ def letters_reconcile() -> int:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=MAIL_RETRIES,
     ignore_result=True,
 )
-def red_flag_alert_send(self, alert_id: int) -> None:
+def red_flag_alert_send(self, alert_id: int, attempt: int = 0) -> None:
     try:
         urgent.red_flag_alert_send(alert_id=int(alert_id), now=timezone.now())
     except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
-        if self.request.retries >= MAIL_RETRIES:
+        if attempt >= MAIL_RETRIES:
             # The send stays asked-for and not done: beat queues it again after the ack window.
             logger.error("Red-flag alert %s not sent: %s", alert_id, type(exc).__name__)
             return
-        raise self.retry(exc=exc, countdown=min(60, 5 * 2**self.request.retries)) from exc
+        _retry_later(services.TOPIC_RED_FLAG_ALERT, alert_id, attempt, min(60, 5 * 2**attempt))
 
 
 @shared_task(name="referrals.red_flag_alerts_resend", ignore_result=True)

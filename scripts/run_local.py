@@ -2,7 +2,9 @@
 
 Each runs as its own process with the same environment, as they would in production. Unless
 SITE_URL is set, it is the address served here, so patients' links (e-mail, slip, QR code, copy)
-open on this machine whatever PORT is.
+open on this machine whatever PORT is. A worker or
+beat that dies is restarted (and the console says so), as compose's `restart: unless-stopped`
+does in production.
 """
 
 from __future__ import annotations
@@ -46,12 +48,22 @@ def site_url_for(*, port: str, site_url: str | None, debug: bool) -> tuple[str, 
     return site_url, None
 
 
+# The web server's death ends the run (its port, its console); the background processes are
+# supervised: restarted when they exit.
+RESTARTED = ("worker", "beat")
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     site_url, warning = site_url_for(
         port=port, site_url=os.environ.get("SITE_URL"), debug=env_bool("DEBUG", True)
     )
-    environment = {**os.environ, "SITE_URL": site_url}
+    # Inherited by the web server, the worker and beat: each builds patients' links.
+    os.environ["SITE_URL"] = site_url
     var = ROOT / "var"
     var.mkdir(exist_ok=True)
     celery = str(VENV_BIN / "celery")
@@ -69,10 +81,6 @@ def main() -> int:
             str(var / "celerybeat-schedule"),
         ],
     }
-    processes = {
-        name: subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
-        for name, command in commands.items()
-    }
     sys.stdout.write(
         f"Serving on http://{HOST}:{port}/ with a Celery worker and beat. Ctrl-C stops all.\n"
         f"Patients' links start with {site_url}/.\n"
@@ -81,8 +89,20 @@ def main() -> int:
     if warning:
         sys.stderr.write(f"Warning: {warning}\n")
     sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _interrupt)
+    return supervise(commands)
 
-    def stop(*_args: object) -> None:
+
+def _interrupt(*_args: object) -> None:
+    raise KeyboardInterrupt
+
+
+def supervise(commands: dict[str, list[str]], *, poll_seconds: float = 0.5) -> int:
+    """Run the commands until the web server exits or Ctrl-C; restart the RESTARTED ones when
+    they exit, saying so on stderr."""
+    processes = {name: _start(command) for name, command in commands.items()}
+
+    def stop() -> None:
         for process in processes.values():
             if process.poll() is None:
                 # The main process only: Celery's warm shutdown then stops its own children.
@@ -94,17 +114,25 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         while True:
-            for name, process in processes.items():
-                if process.poll() is not None:
+            for name, process in list(processes.items()):
+                if process.poll() is None:
+                    continue
+                if name not in RESTARTED:
                     sys.stderr.write(
                         f"{name} exited with status {process.returncode}; stopping the others.\n"
                     )
                     stop()
                     return process.returncode or 1
-            time.sleep(0.5)
+                # A worker or beat that dies (e.g. a broker restart it could not survive) is
+                # started again, so letters never wait for someone to notice.
+                sys.stderr.write(
+                    f"{name} exited with status {process.returncode}; restarting it.\n"
+                )
+                sys.stderr.flush()
+                processes[name] = _start(commands[name])
+            time.sleep(poll_seconds)
     except KeyboardInterrupt:
         stop()
         return 0

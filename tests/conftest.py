@@ -61,7 +61,6 @@ def _isolated_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
     if app.conf.broker_url.startswith("filesystem"):
         folder = tmp_path_factory.mktemp("broker")
         app.conf.broker_transport_options = filesystem_transport_options(folder)
-        app.conf.result_backend = f"file://{tmp_path_factory.mktemp('results')}"
 
 
 @pytest.fixture

@@ -284,8 +284,12 @@ def outbox_publish(*, message_id: int, now: dt.datetime | None = None) -> bool:
         current_app.send_task(
             TASK_FOR_TOPIC[message.topic],
             args=[message.object_id],
+            kwargs={"attempt": message.attempt} if message.attempt else {},
             retry=True,
             retry_policy=PUBLISH_RETRY_POLICY,
+            # Nothing reads these results: with a result backend configured, publishing would
+            # first wait on it (19 s with Redis down), so the request path never touches one.
+            ignore_result=True,
         )
     except Exception as exc:  # any broker failure: the relay publishes it later
         OutboxMessage.objects.filter(pk=message.pk).update(
@@ -307,13 +311,33 @@ def outbox_publish(*, message_id: int, now: dt.datetime | None = None) -> bool:
     return True
 
 
+def outbox_retry_later(
+    *, topic: str, object_id: int, attempt: int, delay_seconds: float, now: dt.datetime
+) -> OutboxMessage:
+    """Run the topic's task again after `delay_seconds`, as its `attempt`-th retry.
+
+    Retries are scheduled here, in the database, and published by the relay (beat) when due,
+    never as countdown/ETA messages: a worker holding an ETA message crashed for good when Redis
+    restarted (kombu's Redis transport restores the held message through a channel whose
+    connection is already gone: AttributeError on `hostname`, celery/kombu#582 and #970).
+    """
+    return OutboxMessage.objects.create(
+        topic=topic,
+        object_id=object_id,
+        attempt=attempt,
+        not_before=now + dt.timedelta(seconds=delay_seconds),
+    )
+
+
 def outbox_relay(*, now: dt.datetime) -> int:
     """Publish the rows whose publish-after-commit failed (broker down, process killed), oldest
     first; stop at the first failure so a dead broker is not hammered. Old published rows are
     purged. Returns how many were published."""
-    pending = OutboxMessage.objects.filter(
-        published_at__isnull=True, created_at__lte=now - RELAY_GRACE
-    ).order_by("created_at", "id")
+    pending = (
+        OutboxMessage.objects.filter(published_at__isnull=True, created_at__lte=now - RELAY_GRACE)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .order_by("created_at", "id")
+    )
     published = 0
     for message_id in pending.values_list("pk", flat=True)[:RELAY_BATCH]:
         if not outbox_publish(message_id=message_id, now=now):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import smtplib
 from pathlib import Path
@@ -10,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from referrals import tasks
 from referrals.models import CaseReview, Delivery, OutboxMessage, Referral
@@ -30,6 +32,16 @@ def _send(client, referral: Referral):
 def _run_queued_sends() -> None:
     for message in OutboxMessage.objects.filter(topic=services.TOPIC_SEND):
         tasks.delivery_send.run(message.object_id)
+
+
+def _send_with_smtp_down(client, referral: Referral, *, attempt: int) -> Delivery:
+    """Send, then run the delivery task as its `attempt`-th try while SMTP refuses."""
+    _send(client, referral)
+    delivery = Delivery.objects.get()
+    refused = smtplib.SMTPServerDisconnected("gone")
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
+        tasks.delivery_send.run(delivery.pk, attempt=attempt)
+    return delivery
 
 
 def test_send_queues_one_delivery_and_says_so(clinician_client, referral) -> None:
@@ -125,16 +137,7 @@ def test_a_corrupted_pdf_is_never_e_mailed(clinician_client, referral, settings)
 def test_an_smtp_failure_is_retried_then_shown_and_can_be_sent_again(
     clinician_client, referral
 ) -> None:
-    _send(clinician_client, referral)
-    delivery = Delivery.objects.get()
-    refused = smtplib.SMTPServerDisconnected("gone")
-
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refused):
-        tasks.delivery_send.push_request(retries=tasks.MAIL_RETRIES)
-        try:
-            tasks.delivery_send.run(delivery.pk)
-        finally:
-            tasks.delivery_send.pop_request()
+    delivery = _send_with_smtp_down(clinician_client, referral, attempt=tasks.MAIL_RETRIES)
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED
@@ -145,3 +148,19 @@ def test_an_smtp_failure_is_retried_then_shown_and_can_be_sent_again(
 
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_an_smtp_failure_schedules_its_retry_in_the_outbox_not_as_a_countdown_message(
+    clinician_client, referral
+) -> None:
+    delivery = _send_with_smtp_down(clinician_client, referral, attempt=0)
+
+    retry = OutboxMessage.objects.get(topic=services.TOPIC_SEND, attempt=1)
+    assert retry.object_id == delivery.pk
+    assert retry.not_before > timezone.now()
+    services.outbox_relay(now=timezone.now())
+    retry.refresh_from_db()
+    assert retry.published_at is None  # not due yet
+    with mock.patch.object(services.current_app, "send_task") as send_task:
+        services.outbox_relay(now=retry.not_before + dt.timedelta(seconds=1))
+    assert {"attempt": 1} in [call.kwargs["kwargs"] for call in send_task.call_args_list]

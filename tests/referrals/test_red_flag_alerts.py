@@ -206,7 +206,7 @@ def test_red_flag_alert_raise_works_on_a_case_triaged_outside_the_form() -> None
     assert OutboxMessage.objects.filter(topic=TOPIC_RED_FLAG_ALERT, object_id=alert.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_broker_down_the_alert_waits_in_the_outbox_for_the_relay(broker_down) -> None:
     intake = submitted_through_the_form(now=timezone.now() - dt.timedelta(minutes=1))
     message = OutboxMessage.objects.get(topic=TOPIC_RED_FLAG_ALERT)

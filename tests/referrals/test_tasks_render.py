@@ -13,12 +13,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from celery.exceptions import Retry, SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from django.utils import timezone
 
 from referrals import tasks
-from referrals.models import CaseReview, Letter, Referral
+from referrals.models import CaseReview, Letter, OutboxMessage, Referral
 from referrals.services import letters as services
 from tests.referrals.factories import reviewed_case, signed_referral
 
@@ -39,18 +39,17 @@ def _crash_once(letter_id: int, **kwargs) -> None:
         services.letter_render(letter_id=letter_id, **kwargs)
 
 
-def _deliver(letter_id: int, *, redelivered: bool = False, retries: int = 0) -> None:
+def _deliver(letter_id: int, *, redelivered: bool = False, attempt: int = 0) -> None:
     """Run the task as a worker would for a message with this delivery flag."""
     tasks.letter_render.push_request(
         id="task-1",
         args=[letter_id],
-        kwargs={},
+        kwargs={"attempt": attempt},
         delivery_info={"redelivered": redelivered},
-        retries=retries,
         called_directly=False,
     )
     try:
-        tasks.letter_render.run(letter_id)
+        tasks.letter_render.run(letter_id, attempt=attempt)
     finally:
         tasks.letter_render.pop_request()
 
@@ -96,27 +95,25 @@ def test_a_duplicate_delivery_leaves_a_letter_rendering_elsewhere_alone_and_look
 ) -> None:
     _crash_once(letter.pk)  # held by a worker we cannot tell is alive or dead
 
-    with (
-        mock.patch.object(services, "render_pdf") as render,
-        mock.patch("celery.canvas.Signature.apply_async") as publish,
-        pytest.raises(Retry) as retry,
-    ):
+    before = timezone.now()
+    with mock.patch.object(services, "render_pdf") as render:
         _deliver(letter.pk)
 
     render.assert_not_called()
-    publish.assert_called_once()
     letter.refresh_from_db()
     assert letter.status == Letter.Status.RENDERING
-    # Once the holder's hard time limit has surely ended it, the letter is looked at again.
-    assert (
-        settings.CELERY_TASK_TIME_LIMIT < retry.value.when <= settings.CELERY_TASK_TIME_LIMIT + 10
-    )
+    # Once the holder's hard time limit has surely ended it, the letter is looked at again: a
+    # retry scheduled in the database for the relay, never a countdown message.
+    retry = OutboxMessage.objects.get(not_before__isnull=False)
+    assert (retry.topic, retry.object_id, retry.attempt) == (services.TOPIC_RENDER, letter.pk, 1)
+    wait = (retry.not_before - before).total_seconds()
+    assert settings.CELERY_TASK_TIME_LIMIT < wait <= settings.CELERY_TASK_TIME_LIMIT + 10
 
 
 def test_a_retry_after_the_lease_takes_over_the_letter(letter) -> None:
     _crash_once(letter.pk)
 
-    _deliver(letter.pk, retries=1)
+    _deliver(letter.pk, attempt=1)
 
     letter.refresh_from_db()
     assert (letter.status, letter.attempts) == (Letter.Status.READY, 2)
@@ -255,17 +252,14 @@ def test_a_ready_handout_alone_makes_the_case_letter_ready(db) -> None:
 
 
 def test_a_database_error_while_rendering_is_retried_not_failed(letter) -> None:
-    with (
-        mock.patch.object(services, "letter_document", side_effect=OperationalError("gone")),
-        mock.patch("celery.canvas.Signature.apply_async") as publish,
-        pytest.raises(Retry),
-    ):
+    with mock.patch.object(services, "letter_document", side_effect=OperationalError("gone")):
         _deliver(letter.pk)
 
-    publish.assert_called_once()
+    retry = OutboxMessage.objects.get(not_before__isnull=False)
+    assert (retry.object_id, retry.attempt) == (letter.pk, 1)
     letter.refresh_from_db()
-    assert letter.status == Letter.Status.RENDERING  # reclaimed by the retry (retries > 0)
+    assert letter.status == Letter.Status.RENDERING  # reclaimed by the retry (attempt > 0)
 
-    _deliver(letter.pk, retries=1)
+    _deliver(letter.pk, attempt=1)
     letter.refresh_from_db()
     assert letter.status == Letter.Status.READY

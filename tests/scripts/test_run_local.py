@@ -1,4 +1,6 @@
-"""`make run` points patients' links at the address it serves, and says when SITE_URL does not."""
+"""`make run` points patients' links at the address it serves (and says when SITE_URL does not),
+and supervises its background processes: a worker that dies is started again, and the console
+says so."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.run_local import site_url_for
+from scripts.run_local import site_url_for, supervise
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,3 +68,26 @@ def test_a_process_started_with_the_derived_site_url_makes_links_at_the_served_p
         timeout=120, check=True,
     )  # fmt: skip
     assert result.stdout.strip().startswith("http://127.0.0.1:8201/")
+
+
+def test_a_worker_that_dies_is_restarted_and_the_console_says_so(tmp_path, capfd) -> None:
+    starts = tmp_path / "worker-starts"
+    dying_worker = f"open({str(starts)!r}, 'a').write('started\\n'); raise SystemExit(3)"
+    commands = {
+        "web": [sys.executable, "-c", "import time; time.sleep(3)"],
+        "worker": [sys.executable, "-c", dying_worker],
+    }
+
+    supervise(commands, poll_seconds=0.1)
+
+    assert starts.read_text().count("started") >= 2
+    assert "worker exited with status 3; restarting it." in capfd.readouterr().err
+
+
+def test_the_web_server_exiting_stops_the_run(tmp_path) -> None:
+    commands = {
+        "web": [sys.executable, "-c", "raise SystemExit(5)"],
+        "worker": [sys.executable, "-c", "import time; time.sleep(30)"],
+    }
+
+    assert supervise(commands, poll_seconds=0.1) == 5
