@@ -16,7 +16,9 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
+from intake.services import invitation_reminder_send
 from referrals.services import letters as services
+from referrals.services import selfhelp
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +90,52 @@ def outbox_relay() -> int:
 @shared_task(name="referrals.letters_reconcile", ignore_result=True)
 def letters_reconcile() -> int:
     return services.letters_reconcile(now=timezone.now())
+
+
+# The self-help loop and the reminders: beat claims what is due and queues it through the outbox;
+# each send is idempotent (a redelivery finds its link already made and sends nothing).
+_PATIENT_MAIL_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": MAIL_RETRIES,
+    "ignore_result": True,
+}
+
+
+def _retry_mail(task, exc: Exception) -> None:
+    if task.request.retries >= MAIL_RETRIES:
+        logger.error("%s gave up: %s", task.name, type(exc).__name__)
+        return
+    raise task.retry(exc=exc, countdown=min(300, 10 * 2**task.request.retries)) from exc
+
+
+@shared_task(name="referrals.patient_messages_due", ignore_result=True)
+def patient_messages_due() -> None:
+    selfhelp.patient_messages_queue(now=timezone.now())
+
+
+@shared_task(name="referrals.follow_up_link_send", **_PATIENT_MAIL_TASK)
+def follow_up_link_send(self, follow_up_id: int) -> None:
+    try:
+        selfhelp.follow_up_link_send(follow_up_id=int(follow_up_id), now=timezone.now())
+    except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
+        _retry_mail(self, exc)
+
+
+@shared_task(name="referrals.follow_up_reminder_send", **_PATIENT_MAIL_TASK)
+def follow_up_reminder_send(self, follow_up_id: int) -> None:
+    try:
+        selfhelp.follow_up_link_send(
+            follow_up_id=int(follow_up_id), now=timezone.now(), reminder=True
+        )
+    except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
+        _retry_mail(self, exc)
+
+
+@shared_task(name="referrals.pre_visit_reminder_send", **_PATIENT_MAIL_TASK)
+def pre_visit_reminder_send(self, intake_id: int) -> None:
+    try:
+        invitation_reminder_send(intake_id=int(intake_id), now=timezone.now())
+    except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
+        _retry_mail(self, exc)

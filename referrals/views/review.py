@@ -25,7 +25,9 @@ from audit.request import client_ip
 from intake.models import Intake
 from referrals.access import case_for_user, may_change_review, own_review_for_user
 from referrals.forms.review import CaseReviewForm, QueueFilterForm, ReviewNotesForm
+from referrals.forms.selfhelp import FollowUpScheduleForm
 from referrals.selectors.review import case_detail, queue_for_clinician, urgent_arrivals
+from referrals.selectors.selfhelp import case_self_help
 from referrals.services.review import (
     ReviewError,
     case_review_notes_update,
@@ -103,6 +105,8 @@ def _render_case(
         "notes_form": notes_form
         or ReviewNotesForm(initial={"notes": review.notes if review else ""}),
         "can_change_review": review is not None and may_change_review(request.user, review),
+        "self_help": case_self_help(intake=intake),
+        "follow_up_form": FollowUpScheduleForm(),
     }
     return render(request, "referrals/case.html", context, status=status)
 
@@ -132,6 +136,8 @@ def review(request: HttpRequest, intake_id: int) -> HttpResponse:
                 actions=data["actions"],
                 override_reason=data["override_reason"],
                 notes=data["notes"],
+                follow_up=not data["no_follow_up"],
+                follow_up_weeks=data["follow_up_weeks"],
                 actor=request.user,
                 now=timezone.now(),
                 ip_address=client_ip(request),
