@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audit.actions import AuditAction
 from audit.services import audit_record
@@ -19,7 +20,7 @@ from intake.models import Intake
 from intake.triage import DISPOSITION_BY_CODE, SELF_HELP, by_priority, disposition_label
 from referrals.models import CaseReview
 from referrals.selectors.review import triage_results_differ
-from referrals.services.follow_ups import follow_up_schedule
+from referrals.services.follow_ups import follow_up_cancel, follow_up_schedule
 
 
 class ReviewError(Exception):
@@ -231,6 +232,8 @@ def case_review_reopen(
         detail=detail,
         ip_address=ip_address,
     )
+    # The withdrawn decision's check-in goes with it; the next review schedules its own.
+    follow_up_cancel(intake=review.intake, actor=actor, now=timezone.now(), ip_address=ip_address)
 
 
 def case_review_set_state(*, intake: Intake, state: str) -> bool:

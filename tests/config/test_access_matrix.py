@@ -21,8 +21,10 @@ from tests.matrix import (
     rows,
     rows_by_persona,
 )
+from tests.referrals.test_follow_up_access import ENDPOINTS as FOLLOW_UP
 from tests.referrals.test_referral_access import ENDPOINTS as REFERRALS
 from tests.referrals.test_review_access import ENDPOINTS as REVIEW
+from tests.referrals.test_selfhelp_access import ENDPOINTS as SELF_HELP
 
 STAFF_AND_SIGNED_OUT = (*STAFF_PERSONAS, *SIGNED_OUT)
 
@@ -83,7 +85,7 @@ def _url_names(patterns, namespace: str = "", prefix: str = "") -> set[str]:
 
 
 def _tables() -> list[Endpoint]:
-    return [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS]
+    return [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS, *SELF_HELP, *FOLLOW_UP]
 
 
 def test_the_matrix_tables_cover_every_url_of_the_project() -> None:

@@ -230,5 +230,9 @@ def test_reconciliation_leaves_letters_waiting_for_the_broker_to_the_relay(clini
 def test_beat_runs_the_relay_and_the_reconciliation() -> None:
     tasks = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert tasks == {"referrals.outbox_relay", "referrals.letters_reconcile"}
+    assert tasks == {
+        "referrals.outbox_relay",
+        "referrals.letters_reconcile",
+        "referrals.patient_messages_due",
+    }
     assert app.conf.beat_schedule == django_settings.CELERY_BEAT_SCHEDULE

@@ -26,6 +26,7 @@ from referrals.services.selfhelp import (
     patient_messages_queue,
 )
 from tests.referrals.factories import URGENT, submitted_intake
+from tests.referrals.test_outbox import _broker_unreachable, _wait_until
 
 REVIEWED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 NO_RED_FLAGS = {
@@ -278,3 +279,25 @@ def test_the_follow_up_email_carries_no_clinical_detail() -> None:
     text = message.subject + message.body + message.alternatives[0][0]
     for clinical in (canary, "numb", "self-help", "X-ray", "triage", intake.patient.mrn):
         assert clinical.lower() not in text.lower()
+
+
+@pytest.mark.worker
+def test_a_follow_up_due_while_the_broker_is_down_is_sent_once_the_relay_runs(
+    celery_worker,
+) -> None:
+    intake = submitted_intake()
+    now = timezone.now()
+    follow_up = follow_up_schedule(
+        intake=intake, weeks=6, actor=None, now=now - dt.timedelta(weeks=6)
+    )
+
+    with _broker_unreachable():
+        patient_messages_queue(now=now)
+        assert patient_messages_queue(now=now).follow_ups == 0  # beat again: nothing twice
+    assert OutboxMessage.objects.get().published_at is None
+    assert mail.outbox == []
+
+    letters.outbox_relay(now=now + dt.timedelta(minutes=1))
+
+    _wait_until(lambda: FollowUp.objects.get(pk=follow_up.pk).status == FollowUp.Status.SENT)
+    assert len(mail.outbox) == 1
