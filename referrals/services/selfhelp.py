@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import smtplib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -229,48 +229,46 @@ class QueuedMessages:
     pre_visit_reminders: int
 
 
-def _claim_and_queue(*, claimed: int, topic: str, object_id: int) -> bool:
-    """In the caller's transaction: queue the message only if this scan won the claim."""
-    if claimed:
-        _queue(topic=topic, object_id=object_id)
-    return bool(claimed)
+def _claim_and_queue_each(*, ids: Sequence[int], claim: Callable[[int], bool], topic: str) -> int:
+    """Claim each id (a conditional UPDATE: True for the one scan that won it) and, in the same
+    transaction, queue its message through the outbox. Returns how many were queued."""
+    queued = 0
+    for pk in ids:
+        with transaction.atomic():
+            if claim(pk):
+                _queue(topic=topic, object_id=pk)
+                queued += 1
+    return queued
 
 
 def patient_messages_queue(*, now: dt.datetime) -> QueuedMessages:
     """Claim and queue every patient message that is due now (see the module's docstring)."""
-    counts = {"follow_ups": 0, "follow_up_reminders": 0, "pre_visit_reminders": 0}
+    # Each claim repeats its candidates' filter, "...queued_at is null" included, on one row.
     due = FollowUp.objects.filter(
         status=FollowUp.Status.SCHEDULED, due_at__lte=now, link_queued_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in list(due):
-        with transaction.atomic():
-            claimed = FollowUp.objects.filter(
-                pk=pk, status=FollowUp.Status.SCHEDULED, link_queued_at__isnull=True
-            ).update(link_queued_at=now)
-            counts["follow_ups"] += _claim_and_queue(
-                claimed=claimed, topic=TOPIC_FOLLOW_UP_SEND, object_id=pk
-            )
+    )
     unanswered = FollowUp.objects.filter(
         status=FollowUp.Status.SENT,
         sent_at__lte=now - dt.timedelta(days=settings.FOLLOW_UP_REMINDER_DAYS),
         reminder_queued_at__isnull=True,
-    ).values_list("pk", flat=True)
-    for pk in list(unanswered):
-        with transaction.atomic():
-            claimed = FollowUp.objects.filter(
-                pk=pk, status=FollowUp.Status.SENT, reminder_queued_at__isnull=True
-            ).update(reminder_queued_at=now)
-            counts["follow_up_reminders"] += _claim_and_queue(
-                claimed=claimed, topic=TOPIC_FOLLOW_UP_REMIND, object_id=pk
-            )
-    for pk in invitation_reminders_due(now=now):
-        with transaction.atomic():
-            counts["pre_visit_reminders"] += _claim_and_queue(
-                claimed=invitation_reminder_claim(intake_id=pk, now=now),
-                topic=TOPIC_PRE_VISIT_REMIND,
-                object_id=pk,
-            )
-    return QueuedMessages(**counts)
+    )
+    return QueuedMessages(
+        follow_ups=_claim_and_queue_each(
+            ids=list(due.values_list("pk", flat=True)),
+            claim=lambda pk: bool(due.filter(pk=pk).update(link_queued_at=now)),
+            topic=TOPIC_FOLLOW_UP_SEND,
+        ),
+        follow_up_reminders=_claim_and_queue_each(
+            ids=list(unanswered.values_list("pk", flat=True)),
+            claim=lambda pk: bool(unanswered.filter(pk=pk).update(reminder_queued_at=now)),
+            topic=TOPIC_FOLLOW_UP_REMIND,
+        ),
+        pre_visit_reminders=_claim_and_queue_each(
+            ids=invitation_reminders_due(now=now),
+            claim=lambda pk: invitation_reminder_claim(intake_id=pk, now=now),
+            topic=TOPIC_PRE_VISIT_REMIND,
+        ),
+    )
 
 
 def follow_up_link_send(*, follow_up_id: int, now: dt.datetime, reminder: bool = False) -> bool:
