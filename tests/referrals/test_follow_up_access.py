@@ -63,7 +63,7 @@ def other_patient_client(db):
 
 
 @pytest.fixture
-def objects() -> dict[str, object]:
+def objects(db) -> dict[str, object]:
     return {}
 
 
