@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     SUBMITTED = "intake.submitted", "Patient submitted the history"
     REOPENED = "intake.reopened", "Reopened the history for the patient"
     IMPORTED = "intake.imported", "Imported a history"
+    PRE_VISIT_REMINDED = "invitation.reminded", "Reminded the patient to fill in the form"
 
     # The clinician's review, referrals and letters (referrals).
     CASE_VIEWED = "case.viewed", "Viewed the case"
@@ -51,6 +52,19 @@ class AuditAction(models.TextChoices):
     STAFF_INVITED = "staff.invited", "Invited a staff member"
     STAFF_INVITATION_ACCEPTED = "staff.invitation_accepted", "Accepted a staff invitation"
     STAFF_DEACTIVATED = "staff.deactivated", "Deactivated a staff member"
+
+    # The self-help loop: the handout sent to the patient, the follow-up check-in (referrals).
+    HANDOUT_LINK_SENT = "handout.link_sent", "Sent the self-help handout to the patient"
+    HANDOUT_OPENED = "handout.opened", "Patient opened the self-help handout"
+    HANDOUT_DOWNLOADED = "handout.downloaded", "Patient downloaded the self-help handout"
+    PATIENT_LINK_EMAIL_FAILED = "patient_link.email_failed", "Patient link e-mail failed"
+    FOLLOW_UP_SCHEDULED = "follow_up.scheduled", "Scheduled the self-help follow-up"
+    FOLLOW_UP_CANCELLED = "follow_up.cancelled", "Cancelled the self-help follow-up"
+    FOLLOW_UP_LINK_SENT = "follow_up.link_sent", "Sent the follow-up form to the patient"
+    FOLLOW_UP_REMINDED = "follow_up.reminded", "Reminded the patient of the follow-up form"
+    FOLLOW_UP_OPENED = "follow_up.opened", "Patient opened the follow-up form"
+    FOLLOW_UP_ANSWERED = "follow_up.answered", "Patient answered the follow-up"
+    EPISODE_CLOSED = "follow_up.closed", "Closed the episode after the follow-up"
 
     # The trail itself.
     AUDIT_EXPORTED = "audit.exported", "Exported the audit trail"

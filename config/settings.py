@@ -289,6 +289,13 @@ LETTER_PAPER_SIZE = env_choice("LETTER_PAPER_SIZE", "A4", ("A4", "Letter"))
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 PATIENT_SESSION_HOURS = env_int("PATIENT_SESSION_HOURS", 4, minimum=1)
 TOKEN_ATTEMPTS_PER_MINUTE = env_int("TOKEN_ATTEMPTS_PER_MINUTE", 20, minimum=1)
+# A pre-visit form not submitted this many hours before the visit gets one reminder e-mail.
+PRE_VISIT_REMINDER_HOURS = env_int("PRE_VISIT_REMINDER_HOURS", 48, minimum=1)
+
+# The self-help loop: the handout and follow-up links, the check-in and its reminder.
+SELF_HELP_LINK_VALID_DAYS = env_int("SELF_HELP_LINK_VALID_DAYS", 30, minimum=1)
+FOLLOW_UP_WEEKS = env_int("FOLLOW_UP_WEEKS", 6, minimum=1)
+FOLLOW_UP_REMINDER_DAYS = env_int("FOLLOW_UP_REMINDER_DAYS", 7, minimum=1)
 
 # Red flags: every red-flag submission e-mails the on-call address(es) at once; an alert nobody
 # acknowledges on the case page within RED_FLAG_ALERT_ACK_MINUTES is sent again, up to
@@ -336,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-red-flag-alerts-resend": {
         "task": "referrals.red_flag_alerts_resend",
         "schedule": float(env_int("RED_FLAG_ALERTS_RESEND_SECONDS", 60, minimum=1)),
+    },
+    # Follow-up links that are due and reminders: claimed row by row, sent through the outbox.
+    "referrals-patient-messages-due": {
+        "task": "referrals.patient_messages_due",
+        "schedule": float(env_int("PATIENT_MESSAGES_SECONDS", 300, minimum=1)),
     },
 }
 

@@ -23,4 +23,5 @@ urlpatterns = [
     # The audit export keeps the address it had when it was part of the review dashboard.
     path("review/audit/", include("audit.urls")),
     path("review/", include("referrals.urls")),
+    path("", include("referrals.patient_urls")),
 ]

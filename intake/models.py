@@ -69,6 +69,9 @@ class Intake(models.Model):
     # Copied from review.reviewed_at by referrals.services.review (null: awaiting review), so the
     # queue's "awaiting review" page and count read one small partial index, not an anti-join.
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # When the one pre-visit reminder was claimed for sending (a conditional UPDATE from null),
+    # so however often the scan runs the patient is reminded once.
+    reminder_queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

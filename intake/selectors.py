@@ -37,7 +37,16 @@ def _progress(intake: Intake) -> str:
 
 def intake_desk_state(intake: Intake, latest: Invitation | None, *, now: dt.datetime) -> DeskState:
     """Where the intake stands, for the desk. A submitted history wins; otherwise the newest
-    link decides: revoked, expired, not yet handed over, or how far the patient got."""
+    link decides: revoked, expired, not yet handed over, or how far the patient got. An
+    unsubmitted form whose reminder went says so too."""
+    state = _link_state(intake, latest, now=now)
+    if intake.status != Intake.Status.SUBMITTED and intake.reminder_queued_at is not None:
+        reminded = f"reminded {intake.reminder_queued_at:%d/%m}"
+        return DeskState(state.code, state.label, ", ".join(filter(None, (state.detail, reminded))))
+    return state
+
+
+def _link_state(intake: Intake, latest: Invitation | None, *, now: dt.datetime) -> DeskState:
     if intake.status == Intake.Status.SUBMITTED:
         return DeskState("submitted", "Submitted")
     progress = _progress(intake) if intake.status == Intake.Status.IN_PROGRESS else ""

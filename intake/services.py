@@ -228,11 +228,38 @@ def invitation_mark_sent(*, invitation: Invitation, channel: str, now: dt.dateti
     )
 
 
+def patient_email_send(*, to: str, template: str, context: Mapping[str, Any]) -> None:
+    """E-mail a patient from `emails/<template>_subject.txt`, `.txt` and `.html`, with the
+    clinic's name, phone and address added to `context`. The templates carry a link and the
+    clinic's words, never anything clinical: an inbox is not a private place."""
+    context = {
+        **context,
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "clinic_address": settings.CLINIC_ADDRESS,
+    }
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.send()
+
+
 def invitation_send_email(
-    *, intake: Intake, created_by: AbstractBaseUser | None, now: dt.datetime
+    *,
+    intake: Intake,
+    created_by: AbstractBaseUser | None,
+    now: dt.datetime,
+    reminder: bool = False,
 ) -> NewLink:
     """Make a new link and e-mail it to the patient. The e-mail names the clinic and carries the
-    link, nothing clinical. On a mail failure the link stays unsent and the error is raised."""
+    link, nothing clinical. On a mail failure the link stays unsent and the error is raised.
+    `reminder` words it as the one reminder before the visit."""
     patient = intake.patient
     if not patient.email:
         raise ValueError("The patient has no e-mail address.")
@@ -247,21 +274,14 @@ def invitation_send_email(
         "first_name": patient.first_name,
         "url": link.url,
         "expires_at": link.invitation.expires_at,
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
-        "clinic_address": settings.CLINIC_ADDRESS,
+        "kind": "pre_visit_reminder",
+        "visit_date": intake.visit_date,
     }
-    subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[patient.email],
-        reply_to=[settings.CLINIC_EMAIL],
-    )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
     try:
-        message.send()
+        if reminder:
+            patient_email_send(to=patient.email, template="patient_link", context=context)
+        else:
+            patient_email_send(to=patient.email, template="invitation", context=context)
     except (OSError, smtplib.SMTPException):
         audit_record(
             actor=created_by,
@@ -272,6 +292,58 @@ def invitation_send_email(
         raise
     invitation_mark_sent(invitation=link.invitation, channel=Invitation.Channel.EMAIL, now=now)
     return link
+
+
+def invitation_reminders_due(*, now: dt.datetime) -> list[int]:
+    """The intakes whose pre-visit form should be reminded now: not submitted, visit within
+    PRE_VISIT_REMINDER_HOURS, never reminded, and a live link that went by e-mail (a reminder
+    goes through the channel the link went by; a revoked or expired link is the desk's call)."""
+    horizon = (now + dt.timedelta(hours=settings.PRE_VISIT_REMINDER_HOURS)).date()
+    return list(
+        Intake.objects.filter(
+            status__in=_OPEN_STATUSES,
+            reminder_queued_at__isnull=True,
+            visit_date__lte=horizon,
+            visit_date__gte=now.date(),
+            invitations__revoked_at__isnull=True,
+            invitations__expires_at__gt=now,
+            invitations__sent_via=Invitation.Channel.EMAIL,
+        )
+        .exclude(patient__email="")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def invitation_reminder_claim(*, intake_id: int, now: dt.datetime) -> bool:
+    """Claim the intake's one reminder: a conditional UPDATE from null, so of two scans (beat
+    run twice, two beat processes) exactly one wins."""
+    return bool(
+        Intake.objects.filter(
+            pk=intake_id, reminder_queued_at__isnull=True, status__in=_OPEN_STATUSES
+        ).update(reminder_queued_at=now)
+    )
+
+
+def invitation_reminder_send(*, intake_id: int, now: dt.datetime) -> bool:
+    """Send the claimed reminder: a new link by e-mail (the old one's token is not kept, so it
+    cannot be sent again), and an audit row. Nothing is sent once the history was submitted or
+    the desk revoked the link after the claim. True if it was sent."""
+    intake = Intake.objects.select_related("patient").filter(pk=intake_id).first()
+    if intake is None or intake.status not in _OPEN_STATUSES or intake.reminder_queued_at is None:
+        return False
+    live = Invitation.objects.filter(
+        intake=intake, revoked_at__isnull=True, expires_at__gt=now
+    ).exists()
+    if not live:
+        return False
+    if Invitation.objects.filter(intake=intake, sent_at__gte=intake.reminder_queued_at).exists():
+        return False  # a redelivered task: the reminder's link was made already
+    link = invitation_send_email(intake=intake, created_by=None, now=now, reminder=True)
+    audit_record(
+        actor=None, action=AuditAction.PRE_VISIT_REMINDED, intake=intake, obj=link.invitation
+    )
+    return True
 
 
 def invitation_revoke(*, intake: Intake, actor: AbstractBaseUser | None, now: dt.datetime) -> int:

@@ -274,3 +274,71 @@ def training_load_chart(history: History | Mapping[str, Any] | None) -> Training
         note_y=BOTTOM + 52,
         limit_y=BOTTOM + 67,
     )
+
+
+# --- the self-help timeline: numbness 0-10 at each check-in -------------------------------------
+
+NUMBNESS_WIDTH = 480
+NUMBNESS_HEIGHT = 200
+NUMBNESS_TOP = 30
+NUMBNESS_BOTTOM = NUMBNESS_HEIGHT - 40
+NUMBNESS_LEFT = 36
+NUMBNESS_RIGHT = NUMBNESS_WIDTH - 24
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePoint:
+    label: str  # "Pre-visit", "Follow-up 1"
+    score: int | None  # 0-10, None when not asked
+    x: float
+    y: float  # where the dot sits (the axis for a missing score)
+    value_label: str  # "4/10", "not asked"
+
+
+@dataclass(frozen=True, slots=True)
+class NumbnessChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    points: tuple[ScorePoint, ...]
+    ticks: tuple[Tick, ...]
+    line: str  # the SVG polyline's points through the scored dots
+    title: str
+    description: str
+    label_y: float
+
+
+def numbness_chart(scores: list[tuple[str, int | None]]) -> NumbnessChart:
+    """Numbness 0-10 at each point of the timeline (label, score), left to right, in SVG user
+    units; `templates/components/numbness_chart.html` draws it. A point without a score (the
+    pre-visit form asks none) sits on the axis, labelled "not asked", and breaks no line."""
+    scale = (NUMBNESS_BOTTOM - NUMBNESS_TOP) / 10
+    step = (NUMBNESS_RIGHT - NUMBNESS_LEFT - 40) / max(len(scores) - 1, 1)
+    points = []
+    for index, (label, score) in enumerate(scores):
+        x = round(NUMBNESS_LEFT + 20 + index * step, 1)
+        y = round(NUMBNESS_BOTTOM - (score or 0) * scale, 1)
+        value_label = "not asked" if score is None else f"{score}/10"
+        points.append(ScorePoint(label, score, x, y, value_label))
+    scored = [p for p in points if p.score is not None]
+    described = "; ".join(f"{p.label}: {p.value_label}" for p in points)
+    return NumbnessChart(
+        width=NUMBNESS_WIDTH,
+        height=NUMBNESS_HEIGHT,
+        left=NUMBNESS_LEFT,
+        right=NUMBNESS_RIGHT,
+        top=NUMBNESS_TOP,
+        bottom=NUMBNESS_BOTTOM,
+        points=tuple(points),
+        ticks=tuple(
+            Tick(y=round(NUMBNESS_BOTTOM - value * scale, 1), label=str(value))
+            for value in (0, 5, 10)
+        ),
+        line=" ".join(f"{p.x},{p.y}" for p in scored),
+        title="Numbness (0 none, 10 worst) at each check-in",
+        description=f"Numbness scores: {described}.",
+        label_y=NUMBNESS_BOTTOM + 18,
+    )

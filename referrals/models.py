@@ -289,3 +289,105 @@ class PatientContact(models.Model):
 
     def __str__(self) -> str:
         return f"Contact with the patient of intake {self.intake_id}: {self.outcome}"
+
+
+class FollowUp(models.Model):
+    """A self-help check-in: scheduled at review, its link e-mailed by beat when due, answered
+    once. Answering stores a new version of the history (the pre-visit one stays as it was) and
+    its triage."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENT = "sent", "Link sent"
+        ANSWERED = "answered", "Answered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "Resolved"
+        BETTER = "better", "Better"
+        NO_CHANGE = "no_change", "No change"
+        WORSE = "worse", "Worse"
+
+    class Result(models.TextChoices):
+        RESOLVED = "resolved", "Episode closed: resolved"
+        BETTER = "better", "Episode closed: better"
+        NEEDS_REVIEW = "needs_review", "Follow-up needs review"
+        RED_FLAG = "red_flag", "Red flag at follow-up"
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="follow_ups")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    due_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Claimed by the beat scan with a conditional UPDATE from null, then sent by a task.
+    link_queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_queued_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    weeks_followed = models.PositiveSmallIntegerField(null=True, blank=True)
+    numbness = models.PositiveSmallIntegerField(null=True, blank=True)  # 0-10
+    # The new version of the history this answer made, and its triage.
+    history = models.JSONField(null=True, blank=True)
+    triage_record = models.ForeignKey(
+        TriageRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(max_length=16, choices=Result.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One open check-in per case: a second review or a double click cannot add another.
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=models.Q(status__in=("scheduled", "sent")),
+                name="one_open_follow_up_per_intake",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk} of intake {self.intake_id} ({self.status})"
+
+
+class PatientLink(models.Model):
+    """A link to a patient page after the review: the self-help handout, or one follow-up form.
+
+    The same rules as the pre-visit link (intake.Invitation, intake/tokens.py): only the token's
+    SHA-256 is stored, it expires, it can be revoked, and a new link of a kind revokes the old.
+    """
+
+    class Kind(models.TextChoices):
+        HANDOUT = "handout", "Self-help handout"
+        FOLLOW_UP = "follow_up", "Follow-up form"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="patient_links")
+    follow_up = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "kind"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_unrevoked_patient_link_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} link {self.pk} of intake {self.intake_id}"

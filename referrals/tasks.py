@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 
 from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
+from intake.services import invitation_reminder_send
 from referrals.services import letters as services
-from referrals.services import urgent
+from referrals.services import selfhelp, urgent
 
 logger = logging.getLogger(__name__)
 
@@ -106,24 +108,82 @@ def letters_reconcile() -> int:
     return services.letters_reconcile(now=timezone.now())
 
 
-@shared_task(
-    name="referrals.red_flag_alert_send",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
-def red_flag_alert_send(self, alert_id: int, attempt: int = 0) -> None:
+def _send_or_retry_later(
+    topic: str, object_id: int, attempt: int, send: Callable[[], object], *, base: int, cap: int
+) -> None:
+    """Run one e-mail send. A transient fault (SMTP, network, database) schedules the same send
+    again in the outbox after min(cap, base * 2**attempt) seconds, up to MAIL_RETRIES times; then
+    it is logged, and the beat job that owns the message asks again in its own time."""
     try:
-        urgent.red_flag_alert_send(alert_id=int(alert_id), now=timezone.now())
+        send()
     except (*TRANSIENT_MAIL_ERRORS, *TRANSIENT_DB_ERRORS) as exc:
         if attempt >= MAIL_RETRIES:
-            # The send stays asked-for and not done: beat queues it again after the ack window.
-            logger.error("Red-flag alert %s not sent: %s", alert_id, type(exc).__name__)
+            logger.error("%s %s not sent: %s", topic, object_id, type(exc).__name__)
             return
-        _retry_later(services.TOPIC_RED_FLAG_ALERT, alert_id, attempt, min(60, 5 * 2**attempt))
+        _retry_later(topic, object_id, attempt, min(cap, base * 2**attempt))
+
+
+# Every send is idempotent: a redelivered message finds the e-mail sent (or its link made) and
+# sends nothing. The alert retries fast: someone on call should read it within minutes.
+_MAIL_TASK = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(name="referrals.red_flag_alert_send", **_MAIL_TASK)
+def red_flag_alert_send(self, alert_id: int, attempt: int = 0) -> None:
+    _send_or_retry_later(
+        services.TOPIC_RED_FLAG_ALERT,
+        alert_id,
+        attempt,
+        lambda: urgent.red_flag_alert_send(alert_id=int(alert_id), now=timezone.now()),
+        base=5,
+        cap=60,
+    )
 
 
 @shared_task(name="referrals.red_flag_alerts_resend", ignore_result=True)
 def red_flag_alerts_resend() -> int:
     return urgent.red_flag_alerts_resend(now=timezone.now())
+
+
+# The self-help loop and the reminders: beat claims what is due and queues it through the outbox.
+@shared_task(name="referrals.patient_messages_due", ignore_result=True)
+def patient_messages_due() -> None:
+    selfhelp.patient_messages_queue(now=timezone.now())
+
+
+@shared_task(name="referrals.follow_up_link_send", **_MAIL_TASK)
+def follow_up_link_send(self, follow_up_id: int, attempt: int = 0) -> None:
+    _send_or_retry_later(
+        services.TOPIC_FOLLOW_UP_SEND,
+        follow_up_id,
+        attempt,
+        lambda: selfhelp.follow_up_link_send(follow_up_id=int(follow_up_id), now=timezone.now()),
+        base=10,
+        cap=300,
+    )
+
+
+@shared_task(name="referrals.follow_up_reminder_send", **_MAIL_TASK)
+def follow_up_reminder_send(self, follow_up_id: int, attempt: int = 0) -> None:
+    _send_or_retry_later(
+        services.TOPIC_FOLLOW_UP_REMIND,
+        follow_up_id,
+        attempt,
+        lambda: selfhelp.follow_up_link_send(
+            follow_up_id=int(follow_up_id), now=timezone.now(), reminder=True
+        ),
+        base=10,
+        cap=300,
+    )
+
+
+@shared_task(name="referrals.pre_visit_reminder_send", **_MAIL_TASK)
+def pre_visit_reminder_send(self, intake_id: int, attempt: int = 0) -> None:
+    _send_or_retry_later(
+        services.TOPIC_PRE_VISIT_REMIND,
+        intake_id,
+        attempt,
+        lambda: invitation_reminder_send(intake_id=int(intake_id), now=timezone.now()),
+        base=10,
+        cap=300,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import letters, review
+from referrals.views import letters, review, selfhelp
 
 app_name = "referrals"
 
@@ -43,4 +43,9 @@ letter_urlpatterns = [
     path("letters/print.css", letters.letter_css, name="letter_css"),
 ]
 
-urlpatterns = review_urlpatterns + letter_urlpatterns
+self_help_urlpatterns = [
+    path("case/<int:intake_id>/handout/send/", selfhelp.handout_send, name="handout_send"),
+    path("case/<int:intake_id>/follow-up/", selfhelp.follow_up_schedule, name="follow_up"),
+]
+
+urlpatterns = review_urlpatterns + letter_urlpatterns + self_help_urlpatterns

@@ -6,7 +6,8 @@ Tables: tests/config/test_access_matrix.py (the landing page, the health check; 
 every table walked by the sessions that owe a second factor), tests/accounts/test_access_matrix.py
 (second factor, staff page, invitations, password reset),
 tests/intake/test_access_matrix.py (desk and patient form), tests/referrals/test_review_access.py
-(review dashboard, audit export), tests/referrals/test_referral_access.py (referrals, letters).
+(review dashboard, audit export), tests/referrals/test_referral_access.py (referrals, letters),
+tests/referrals/test_selfhelp_access.py and test_follow_up_access.py (the self-help loop).
 tests/config/test_access_matrix.py also checks that together they cover every URL pattern.
 """
 

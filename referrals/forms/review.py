@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 
 from intake.models import TriageRecord
@@ -136,6 +137,16 @@ class CaseReviewForm(forms.Form):
         max_length=MAX_NOTES,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # A review that keeps self-help schedules the check-in; the clinician may move or drop it.
+    follow_up_weeks = forms.IntegerField(
+        label="Self-help follow-up in (weeks)",
+        min_value=1,
+        max_value=52,
+        required=False,
+        initial=settings.FOLLOW_UP_WEEKS,
+        help_text="Used when the decision includes self-help: the patient is asked how it went.",
+    )
+    no_follow_up = forms.BooleanField(label="No self-help follow-up", required=False)
 
     def __init__(self, *args: Any, triage: TriageRecord | None = None, **kwargs: Any) -> None:
         if triage is not None:
@@ -146,6 +157,7 @@ class CaseReviewForm(forms.Form):
                     "decision": CaseReview.Decision.ACCEPTED,
                     "disposition": triage.disposition,
                     "actions": list(triage.actions),
+                    "follow_up_weeks": settings.FOLLOW_UP_WEEKS,
                 },
             )
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from audit.models import AuditEvent
 from intake.models import Intake, Patient, TriageRecord
@@ -26,7 +26,7 @@ from intake.triage import (
     disposition_label,
 )
 from referrals.charts import TrainingLoadChart, training_load_chart
-from referrals.models import CaseReview
+from referrals.models import CaseReview, FollowUp
 from referrals.selectors.urgent import unattended_red_flag
 from referrals.summary import Section, history_summary
 
@@ -37,10 +37,12 @@ NARROW_SEARCH_PATIENTS = 5000  # up to this many matching patients, search by th
 
 
 AWAITING = "awaiting"
+FOLLOW_UP_REVIEW = "follow_up"  # awaiting review again after the patient's follow-up answer
 ALL_STATES = "all"
-STATE_LABELS: dict[str, str] = {AWAITING: "Awaiting review"} | {
-    choice.value: choice.label for choice in CaseReview.State
-}
+STATE_LABELS: dict[str, str] = {
+    AWAITING: "Awaiting review",
+    FOLLOW_UP_REVIEW: "Follow-up: needs review",
+} | {choice.value: choice.label for choice in CaseReview.State}
 
 
 def _meaning(code: str) -> str:
@@ -179,6 +181,8 @@ def _queue_rows(
         triage = intake.current_triage
         review = None if awaiting else getattr(intake, "review", None)
         state = review.state if review is not None else AWAITING
+        if state == AWAITING and getattr(intake, "follow_up_review", False):
+            state = FOLLOW_UP_REVIEW
         disposition = intake.triage_disposition or (triage.disposition if triage else "")
         rows.append(
             QueueRow(
@@ -233,11 +237,15 @@ def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
         queue_queryset(filters).values_list("id", flat=True), QUEUE_PAGE_SIZE
     ).get_page(filters.page)
     ids = list(page.object_list)
+    # A case back from a follow-up is marked as such (in the same query).
+    follow_up_back = FollowUp.objects.filter(
+        intake=OuterRef("pk"), result__in=(FollowUp.Result.NEEDS_REVIEW, FollowUp.Result.RED_FLAG)
+    )
     loaded = (
         Intake.objects.filter(pk__in=ids)
         .select_related(*related)
         .only(*fields)
-        .annotate(unattended=unattended_red_flag())
+        .annotate(unattended=unattended_red_flag(), follow_up_review=Exists(follow_up_back))
     )
     by_id = {intake.pk: intake for intake in loaded}
     intakes = [by_id[pk] for pk in ids if pk in by_id]  # a row gone meanwhile is left out

@@ -67,10 +67,16 @@ MAX_RENDER_ATTEMPTS = 3
 TOPIC_RENDER = "letter.render"
 TOPIC_SEND = "delivery.send"
 TOPIC_RED_FLAG_ALERT = "red_flag_alert.send"
+TOPIC_FOLLOW_UP_SEND = "follow_up.send"
+TOPIC_FOLLOW_UP_REMIND = "follow_up.remind"
+TOPIC_PRE_VISIT_REMIND = "pre_visit.remind"
 TASK_FOR_TOPIC = {
     TOPIC_RENDER: "referrals.letter_render",
     TOPIC_SEND: "referrals.delivery_send",
     TOPIC_RED_FLAG_ALERT: "referrals.red_flag_alert_send",
+    TOPIC_FOLLOW_UP_SEND: "referrals.follow_up_link_send",
+    TOPIC_FOLLOW_UP_REMIND: "referrals.follow_up_reminder_send",
+    TOPIC_PRE_VISIT_REMIND: "referrals.pre_visit_reminder_send",
 }
 # The clinician waits on this publish: a dead broker must cost well under a second, the relay
 # does the rest.

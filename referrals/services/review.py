@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audit.actions import AuditAction
 from audit.services import audit_record
 from intake.models import Intake
-from intake.triage import DISPOSITION_BY_CODE, by_priority, disposition_label
+from intake.triage import DISPOSITION_BY_CODE, SELF_HELP, by_priority, disposition_label
 from referrals.models import CaseReview
 from referrals.selectors.review import triage_results_differ
+from referrals.services.follow_ups import follow_up_cancel, follow_up_schedule
 
 
 class ReviewError(Exception):
@@ -50,9 +53,15 @@ def case_review_record(
     actions: Sequence[str] = (),
     override_reason: str = "",
     notes: str = "",
+    follow_up: bool = True,
+    follow_up_weeks: int | None = None,
     ip_address: str | None = None,
 ) -> CaseReview:
     """Record the clinician's decision on the triage the page showed (`loaded_triage_id`).
+
+    A decision whose actions include self-help schedules the follow-up check-in
+    `follow_up_weeks` ahead (FOLLOW_UP_WEEKS unless the clinician changed it), unless the
+    clinician unticked `follow_up`: nobody on self-help goes unasked whether it worked.
 
     Accepting takes the current triage's disposition and actions as they are. Overriding needs a
     reason, a known disposition and that disposition among the actions. If the case was
@@ -145,6 +154,14 @@ def case_review_record(
             detail=review.notes,
             ip_address=ip_address,
         )
+    if follow_up and SELF_HELP in review.actions:
+        follow_up_schedule(
+            intake=locked,
+            weeks=follow_up_weeks or settings.FOLLOW_UP_WEEKS,
+            actor=actor,
+            now=now,
+            ip_address=ip_address,
+        )
     return review
 
 
@@ -183,17 +200,19 @@ def case_review_notes_update(
 def case_review_reopen(
     *,
     review: CaseReview,
-    actor: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
     ip_address: str | None = None,
+    reason: str = "",
 ) -> None:
     """Withdraw a review so the case is awaiting review again (back in the queue).
 
     Only while nothing was signed on its strength: once a referral is signed the decision stands
     and a correction goes through a new referral version. The withdrawn decision is kept in full
-    in the audit row.
+    in the audit row. With no actor the system withdrew it, for `reason` (a follow-up's answer).
     """
     detail = (
-        f"Withdrew the review of {review.reviewed_at:%Y-%m-%d %H:%M} ({review.decision}: "
+        (f"{reason[:1].upper()}{reason[1:]}: " if reason else "")
+        + f"Withdrew the review of {review.reviewed_at:%Y-%m-%d %H:%M} ({review.decision}: "
         + _decision_text(review.disposition, review.actions)
         + (f"; reason: {review.override_reason}" if review.override_reason else "")
         + (f"; notes: {review.notes}" if review.notes else "")
@@ -213,6 +232,8 @@ def case_review_reopen(
         detail=detail,
         ip_address=ip_address,
     )
+    # The withdrawn decision's check-in goes with it; the next review schedules its own.
+    follow_up_cancel(intake=review.intake, actor=actor, now=timezone.now(), ip_address=ip_address)
 
 
 def case_review_set_state(*, intake: Intake, state: str) -> bool:

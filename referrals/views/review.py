@@ -27,8 +27,10 @@ from audit.request import client_ip
 from intake.models import Intake
 from referrals.access import case_for_user, may_change_review, own_review_for_user
 from referrals.forms.review import CaseReviewForm, QueueFilterForm, ReviewNotesForm
+from referrals.forms.selfhelp import FollowUpScheduleForm
 from referrals.forms.urgent import PatientContactForm
 from referrals.selectors.review import case_detail, queue_for_clinician, urgent_arrivals
+from referrals.selectors.selfhelp import case_self_help
 from referrals.selectors.urgent import case_urgent
 from referrals.services.review import (
     ReviewError,
@@ -113,6 +115,8 @@ def _render_case(
         "contact_form": contact_form or PatientContactForm(now=timezone.now()),
         "ack_minutes": settings.RED_FLAG_ALERT_ACK_MINUTES,
         "max_alert_sends": settings.RED_FLAG_ALERT_MAX_SENDS,
+        "self_help": case_self_help(intake=intake),
+        "follow_up_form": FollowUpScheduleForm(),
     }
     return render(request, "referrals/case.html", context, status=status)
 
@@ -142,6 +146,8 @@ def review(request: HttpRequest, intake_id: int) -> HttpResponse:
                 actions=data["actions"],
                 override_reason=data["override_reason"],
                 notes=data["notes"],
+                follow_up=not data["no_follow_up"],
+                follow_up_weeks=data["follow_up_weeks"],
                 actor=request.user,
                 now=timezone.now(),
                 ip_address=client_ip(request),

@@ -32,8 +32,10 @@ def test_every_review_action_leaves_a_row(clinician, clinician_client) -> None:
         AuditAction.CASE_VIEWED,
         AuditAction.REVIEW_ACCEPTED,
         AuditAction.REVIEW_NOTE,
+        AuditAction.FOLLOW_UP_SCHEDULED,  # a self-help case
         AuditAction.REVIEW_NOTE,
         AuditAction.REVIEW_REOPENED,
+        AuditAction.FOLLOW_UP_CANCELLED,  # with the review it came from
     ]
     assert set(AuditEvent.objects.filter(intake=intake).values_list("actor", flat=True)) == {
         clinician.pk

@@ -24,8 +24,10 @@ from tests.matrix import (
     check_endpoint,
     rows,
 )
+from tests.referrals.test_follow_up_access import ENDPOINTS as FOLLOW_UP
 from tests.referrals.test_referral_access import ENDPOINTS as REFERRALS
 from tests.referrals.test_review_access import ENDPOINTS as REVIEW
+from tests.referrals.test_selfhelp_access import ENDPOINTS as SELF_HELP
 
 STAFF_AND_SIGNED_OUT = (*STAFF_PERSONAS, *SIGNED_OUT)
 
@@ -77,12 +79,12 @@ def _url_names(patterns, namespace: str = "", prefix: str = "") -> set[str]:
 
 
 def _tables() -> list[Endpoint]:
-    return [*ENDPOINTS, *ACCOUNTS, *INTAKE, *REVIEW, *REFERRALS]
+    return [*ENDPOINTS, *ACCOUNTS, *INTAKE, *REVIEW, *REFERRALS, *SELF_HELP, *FOLLOW_UP]
 
 
 def _unverified_rows() -> list[object]:
     # The accounts table gives these personas their own answers (the pages they may reach).
-    others = [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS]
+    others = [*ENDPOINTS, *INTAKE, *REVIEW, *REFERRALS, *SELF_HELP, *FOLLOW_UP]
     return [
         pytest.param(endpoint, persona, id=f"{endpoint}-{persona}")
         for endpoint in others

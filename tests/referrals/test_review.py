@@ -199,7 +199,12 @@ def test_notes_given_with_the_review_are_kept_and_audited(clinician_client) -> N
     _post_review(clinician_client, intake, notes="Discussed shoe fit.")
 
     assert CaseReview.objects.get(intake=intake).notes == "Discussed shoe fit."
-    assert _actions(intake)[-2:] == [AuditAction.REVIEW_ACCEPTED, AuditAction.REVIEW_NOTE]
+    # A self-help case: the review then schedules its follow-up (test_selfhelp_follow_up.py).
+    assert _actions(intake)[-3:] == [
+        AuditAction.REVIEW_ACCEPTED,
+        AuditAction.REVIEW_NOTE,
+        AuditAction.FOLLOW_UP_SCHEDULED,
+    ]
 
 
 def test_a_case_retriaged_to_another_result_since_it_was_opened_is_not_signed_off(

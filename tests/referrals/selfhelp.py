@@ -1,0 +1,52 @@
+"""Helpers for the self-help loop's tests: a reviewed self-help case, its links, and browsers
+holding a self-help link's session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client
+from django.utils import timezone
+
+from referrals.models import FollowUp, Letter, PatientLink
+from referrals.services import letters
+from referrals.services.follow_ups import follow_up_schedule
+from referrals.services.selfhelp import NewPatientLink, _link_create
+from tests.referrals.factories import CaseReviewFactory
+
+
+def reviewed_self_help_case():
+    """A self-help case a clinician reviewed (accepted), with its handout rendered."""
+    review = CaseReviewFactory()
+    file_name, digest = letters._store(b"%PDF-1.4 handout")
+    Letter.objects.create(
+        kind=Letter.Kind.HANDOUT,
+        intake=review.intake,
+        status=Letter.Status.READY,
+        file_name=file_name,
+        sha256=digest,
+        size=16,
+    )
+    return review.intake
+
+
+def handout_link(intake) -> NewPatientLink:
+    return _link_create(intake=intake, kind=PatientLink.Kind.HANDOUT, now=timezone.now())
+
+
+def follow_up_link(intake) -> NewPatientLink:
+    now = timezone.now()
+    follow_up = follow_up_schedule(
+        intake=intake, weeks=1, actor=None, now=now - dt.timedelta(weeks=1)
+    )
+    FollowUp.objects.filter(pk=follow_up.pk).update(status=FollowUp.Status.SENT, sent_at=now)
+    return _link_create(
+        intake=intake, kind=PatientLink.Kind.FOLLOW_UP, now=now, follow_up=follow_up
+    )
+
+
+def browser_with(link: NewPatientLink) -> Client:
+    client = Client()
+    response = client.get(f"/s/{link.token}/")
+    assert response.status_code == 302
+    return client

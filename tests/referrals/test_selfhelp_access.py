@@ -1,0 +1,90 @@
+"""Who may open each URL of the self-help loop (role by URL): the clinician's handout and
+follow-up buttons, and the patient's handout page, reached by a self-help link. Here the
+`patient` persona is a browser that opened a handout link (`other_patient` another case's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.matrix import (
+    LOGIN,
+    PATIENTS,
+    SIGNED_OUT,
+    STAFF_PERSONAS,
+    Endpoint,
+    answers,
+    check_endpoint,
+    check_wrong_method,
+    rows,
+    rows_by_persona,
+)
+from tests.referrals.factories import CaseReviewFactory
+from tests.referrals.selfhelp import browser_with, handout_link, reviewed_self_help_case
+from tests.referrals.test_review_access import clinicians
+
+EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
+
+
+def handout_holders(ok: int) -> dict[str, int | str]:
+    return answers(EVERYONE, 403) | answers(PATIENTS, ok)
+
+
+def with_patients(answer: dict[str, int | str]) -> dict[str, int | str]:
+    """A patient's browser is not signed in: to the review pages it is anonymous."""
+    return answer | answers(PATIENTS, LOGIN)
+
+
+ENDPOINTS = (
+    Endpoint(
+        "referrals:handout_send",
+        "post",
+        "/review/case/{case}/handout/send/",
+        with_patients(clinicians(302)),
+    ),
+    Endpoint(
+        "referrals:follow_up",
+        "post",
+        "/review/case/{case}/follow-up/",
+        with_patients(clinicians(302)),
+        data={"weeks": 4},
+    ),
+    Endpoint("selfhelp:link", "get", "/s/{token}/", answers(EVERYONE, 302)),
+    Endpoint("selfhelp:handout", "get", "/self-help/", handout_holders(200)),
+    Endpoint(
+        "selfhelp:handout_download",
+        "get",
+        "/self-help/handout.pdf",
+        handout_holders(200) | {"other_patient": 404},  # its handout is not rendered yet
+    ),
+)
+
+
+@pytest.fixture
+def case(db):
+    return reviewed_self_help_case()
+
+
+@pytest.fixture
+def patient_client(case):
+    return browser_with(handout_link(case))
+
+
+@pytest.fixture
+def other_patient_client(db):
+    return browser_with(handout_link(CaseReviewFactory().intake))
+
+
+@pytest.fixture
+def objects(case) -> dict[str, object]:
+    # The link row's token is another case's: a new link revokes its case's earlier one.
+    return {"case": case.pk, "token": handout_link(reviewed_self_help_case()).token}
+
+
+@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
+def test_each_role_gets_what_it_may_at_each_url(request, objects, endpoint, persona) -> None:
+    check_endpoint(request, endpoint, persona, objects)
+
+
+@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
+def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
+    check_wrong_method(request, endpoint, objects)
