@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, cast
 from intake.triage.dispositions import DISPOSITIONS
 from intake.triage.facts import derive_facts
 from intake.triage.history import History
-from intake.triage.rules import CONSIDERATIONS, RULES, RULES_VERSION, SH_0, Texts
+from intake.triage.rules import CONSIDERATIONS, RULE_TITLES, RULES, RULES_VERSION, SH_0, Texts
 from intake.triage.schema import validate_history
 
 _BY_PRIORITY = tuple(disposition.code for disposition in DISPOSITIONS)
@@ -96,6 +96,24 @@ def triage(history: History | Mapping[str, Any]) -> TriageResult:
         consider=tuple([c.code for c in CONSIDERATIONS if c.when(history, facts, fired)]),
         reasons=tuple(reasons),
     )
+
+
+def stored_clinician_text(reason: Mapping[str, Any]) -> str:
+    """The clinician's text of a stored reason (one entry of `to_dict()["reasons"]`).
+
+    Records made before the rules had two voices keep only the patient's text. A letter to a
+    colleague must not read "You told us..." as if written to them, and re-running today's rules
+    would silently rewrite what the record says, so the fallback is the rule's clinical title
+    with the patient's words quoted as such.
+    """
+    text = reason.get("clinician_text")
+    if text:
+        return str(text)
+    title = RULE_TITLES.get(reason.get("rule", ""), "")
+    patient_text = str(reason.get("text", ""))
+    if not (title and patient_text):
+        return title or patient_text
+    return f'{title}. As explained to the patient: "{patient_text}"'
 
 
 _string = json.encoder.encode_basestring_ascii  # a str as a JSON string literal, ASCII only

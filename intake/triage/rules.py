@@ -21,7 +21,6 @@ from intake.triage.history import History, Number
 RULES_VERSION = "1"
 
 
-
 class Texts(NamedTuple):
     """A fired rule's reason in the two voices."""
 
@@ -382,8 +381,7 @@ def spn_1(history: History, facts: Facts) -> Texts | None:
     return Texts(
         f"You have {_and(signs)}. That suggests a nerve root in your lower back (sciatica) "
         "rather than the foot itself, so we are asking for an assessment of your back.",
-        f"{_sentence(_and(terms))}. Probable lumbar radiculopathy rather than a distal "
-        "entrapment.",
+        f"{_sentence(_and(terms))}. Probable lumbar radiculopathy rather than a distal entrapment.",
     )
 
 
@@ -643,6 +641,7 @@ RULES: tuple[Rule, ...] = (
 SH_0: Rule = sh_0  # the fallback: applied only when no rule in RULES fired
 
 RED_FLAG_LABELS: dict[str, str] = {r.id: r.title for r in RULES if r.action == "urgent"}
+RULE_TITLES: dict[str, str] = {r.id: r.title for r in (*RULES, SH_0)}
 
 
 # --- conditions to consider: they inform, they route nothing -----------------------------------
