@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 
-from intake.triage import CONSIDER_LABELS, RED_FLAG_LABELS, History
+from intake.triage import CONSIDER_LABELS, History
 
 _SIDE = {"left": "the left foot", "right": "the right foot", "both": "both feet"}
 _WEB_SPACES = {"interspace_2_3": "2nd", "interspace_3_4": "3rd"}
@@ -139,15 +139,14 @@ def _inserts(case: Case) -> list[str]:
 
 
 def _urgent(case: Case) -> list[str]:
-    flags = [RED_FLAG_LABELS[rule] for rule in sorted(case.fired) if rule in RED_FLAG_LABELS]
-    lines = [f"Same-day assessment, please: {_and(flags).lower()}." if flags else ""]
+    lines = ["Same-day emergency assessment, please."]
     if "URG-1" in case.fired:
         lines.append("Please exclude cauda equina syndrome (urgent MRI of the lumbosacral spine).")
     if "URG-2" in case.fired:
         lines.append("Please assess the progressive motor deficit and its cause today.")
     if "URG-3" in case.fired:
         lines.append("Please exclude acute or critical limb ischaemia.")
-    return [line for line in lines if line] or ["Same-day emergency assessment, please."]
+    return lines
 
 
 DRAFTERS: dict[str, Callable[[Case], list[str]]] = {
