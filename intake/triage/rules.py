@@ -163,17 +163,28 @@ def _onset(history: History) -> str:
     return "" if weeks is None else f", symptom onset {weeks} week{'s' if weeks != 1 else ''} ago"
 
 
+def _neuroma_features(history: History) -> list[Texts]:
+    """The features of the neuroma pattern the patient reports, in both voices."""
+    symptoms = history.symptoms
+    features = (
+        (
+            symptoms.clicking_or_pebble_feeling,
+            Texts("a clicking or pebble-in-the-shoe feeling", "a clicking or pebble sensation"),
+        ),
+        ("burning" in symptoms.sensations, Texts("burning", "burning")),
+        (
+            symptoms.relieved_by_removing_shoe,
+            Texts("relief when you take the shoe off", "relief on removing the shoe"),
+        ),
+    )
+    return [texts for present, texts in features if present]
+
+
 def _neuroma_text(history: History) -> str:
     """The neuroma pattern in the patient's words (only called when the pattern is present)."""
-    symptoms = history.symptoms
-    where = [words for region, words in _INTERSPACE_WORDS.items() if region in symptoms.regions]
-    features = []
-    if symptoms.clicking_or_pebble_feeling:
-        features.append("a clicking or pebble-in-the-shoe feeling")
-    if "burning" in symptoms.sensations:
-        features.append("burning")
-    if symptoms.relieved_by_removing_shoe:
-        features.append("relief when you take the shoe off")
+    regions = history.symptoms.regions
+    where = [words for region, words in _INTERSPACE_WORDS.items() if region in regions]
+    features = [texts.patient for texts in _neuroma_features(history)]
     return (
         f"Your symptoms {_and(where)}, with {_and(features)}, are the typical pattern of a "
         "Morton's neuroma, a thickened nerve between the toe bones."
@@ -184,13 +195,7 @@ def _neuroma_terms(history: History) -> str:
     """The neuroma pattern as a clinician writes it (only called when the pattern is present)."""
     symptoms = history.symptoms
     spaces = [term for region, term in _INTERSPACE_TERMS.items() if region in symptoms.regions]
-    features = []
-    if symptoms.clicking_or_pebble_feeling:
-        features.append("a clicking or pebble sensation")
-    if "burning" in symptoms.sensations:
-        features.append("burning")
-    if symptoms.relieved_by_removing_shoe:
-        features.append("relief on removing the shoe")
+    features = [texts.clinician for texts in _neuroma_features(history)]
     side = _SIDE_TERMS.get(symptoms.side, symptoms.side)
     return (
         f"Forefoot paraesthesia in the {_and(spaces)} web space{'s' if len(spaces) > 1 else ''} "

@@ -70,29 +70,22 @@ def test_preparing_drafts_creates_one_per_ticked_action_and_opens_the_first(
     assert response["Location"] == reverse("referrals:referral", args=[drafts[0].pk])
 
 
-def test_a_draft_does_not_carry_the_reviews_internal_notes(clinician_client) -> None:
+def _draft_after_internal_notes(client) -> Referral:
     review = reviewed_case(notes="Internal: patient anxious, query malingering.")
+    _post(client, "referral_drafts_create", review.intake_id, {"destination_types": ["xray"]})
+    return Referral.objects.get()
 
-    _post(
-        clinician_client,
-        "referral_drafts_create",
-        review.intake_id,
-        {"destination_types": ["xray"]},
-    )
 
-    assert Referral.objects.get().notes == ""
+def test_a_draft_does_not_carry_the_reviews_internal_notes(clinician_client) -> None:
+    referral = _draft_after_internal_notes(clinician_client)
+
+    assert referral.notes == ""
 
 
 def test_the_preview_of_a_fresh_draft_shows_no_internal_notes(clinician_client) -> None:
-    review = reviewed_case(notes="Internal: patient anxious, query malingering.")
-    _post(
-        clinician_client,
-        "referral_drafts_create",
-        review.intake_id,
-        {"destination_types": ["xray"]},
-    )
+    referral = _draft_after_internal_notes(clinician_client)
 
-    preview = _get_preview(clinician_client, Referral.objects.get())
+    preview = _get_preview(clinician_client, referral)
 
     assert "malingering" not in preview
     assert "Weight-bearing dorsoplantar, oblique and lateral views" in preview
