@@ -39,6 +39,13 @@ def _edit(client, patient: Patient, **changes: str):
 # Correcting details -----------------------------------------------------------------------------
 
 
+def test_the_register_and_correct_forms_carry_the_csrf_token(front_desk_client) -> None:
+    patient = _patient()
+
+    for url in ("/desk/patients/new/", f"/desk/patients/{patient.pk}/edit/"):
+        assert 'name="csrfmiddlewaretoken"' in front_desk_client.get(url).content.decode()
+
+
 def test_the_desk_corrects_a_wrong_email_address(front_desk_client) -> None:
     patient = _patient()
 
