@@ -9,6 +9,7 @@ from django.db import models
 class AuditAction(models.TextChoices):
     # The front desk and the patient's form (intake).
     PATIENT_REGISTERED = "patient.registered", "Registered the patient"
+    PATIENT_UPDATED = "patient.updated", "Corrected the patient's details"
     VISIT_CREATED = "intake.created", "Created the visit"
     LINK_CREATED = "invitation.created", "Created a link for the patient"
     LINK_REVOKED = "invitation.revoked", "Revoked the patient's link"

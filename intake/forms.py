@@ -216,6 +216,24 @@ class PatientForm(forms.Form):
         return born
 
 
+class PatientDetailsForm(PatientForm):
+    """The desk's correction of a registered patient: the registration's fields and checks, but
+    not the clinic number, which is the record's identity."""
+
+    mrn = None  # type: ignore[assignment]
+
+
+class DeskVisitsFilterForm(forms.Form):
+    """The desk's visits list: a patient search and the form's state, both in the URL."""
+
+    q = forms.CharField(required=False, max_length=100)
+    state = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, states: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Any state"), *states.items()]
+
+
 class VisitForm(forms.Form):
     visit_date = forms.DateField(
         label="Visit date",

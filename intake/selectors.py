@@ -10,6 +10,18 @@ from django.db.models import Prefetch, Q, QuerySet
 from intake.models import Intake, Invitation, Patient
 from intake.questions import STEPS
 
+# The states a visit's form can be in, as the desk's filter offers them (DeskState.code).
+DESK_STATES: dict[str, str] = {
+    "not_sent": "Not sent",
+    "sent": "Sent",
+    "opened": "Opened",
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+    "expired": "Link expired",
+    "revoked": "Link revoked",
+}
+DESK_PAGE_SIZE = 25
+
 
 @dataclass(frozen=True)
 class DeskState:
@@ -114,16 +126,25 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def desk_visits(
-    *, today: dt.date, now: dt.datetime, query: str = "", limit: int = 200
+    *, today: dt.date, now: dt.datetime, query: str = "", state: str = "", limit: int = 5000
 ) -> list[DeskVisit]:
-    """Today's and upcoming visits, soonest first, optionally for patients matching `query`."""
+    """Today's and upcoming visits, soonest first, optionally for patients matching `query` and
+    with the form in `state` (a DESK_STATES code).
+
+    A form's state comes from its newest link as well as the intake (`intake_desk_state`), so it
+    is filtered here, over the upcoming visits (a clinic's weeks ahead: hundreds, not millions),
+    and the caller pages the result.
+    """
     queryset = Intake.objects.filter(visit_date__gte=today)
     if query.strip():
         queryset = queryset.filter(patient__in=Patient.objects.filter(_patient_filter(query)))
     queryset = _with_latest_link(queryset).order_by(
         "visit_date", "patient__last_name", "patient__first_name", "pk"
     )
-    return [_desk_visit(intake, now=now) for intake in queryset[:limit]]
+    visits = [_desk_visit(intake, now=now) for intake in queryset[:limit]]
+    if state:
+        visits = [visit for visit in visits if visit.state.code == state]
+    return visits
 
 
 def patient_search(*, query: str, limit: int = 50) -> list[Patient]:

@@ -113,17 +113,7 @@ def patient_register(
             existing=existing,
         )
     if not same_name_and_birth_confirmed:
-        twin = patient_same_person(
-            first_name=first_name, last_name=last_name, date_of_birth=date_of_birth
-        )
-        if twin is not None:
-            raise DuplicatePatient(
-                f"{twin.full_name}, born {twin.date_of_birth:%d/%m/%Y}, is already registered "
-                f"(clinic number {twin.mrn}). Use that record, or confirm this is a different "
-                "person.",
-                field="same_person_checked",
-                existing=twin,
-            )
+        _refuse_same_person(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth)
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
@@ -147,11 +137,87 @@ def patient_register(
 
 
 def patient_same_person(
-    *, first_name: str, last_name: str, date_of_birth: dt.date
+    *, first_name: str, last_name: str, date_of_birth: dt.date, other_than: Patient | None = None
 ) -> Patient | None:
-    return Patient.objects.filter(
+    twins = Patient.objects.filter(
         first_name__iexact=first_name, last_name__iexact=last_name, date_of_birth=date_of_birth
-    ).first()
+    )
+    if other_than is not None:
+        twins = twins.exclude(pk=other_than.pk)
+    return twins.first()
+
+
+def _refuse_same_person(
+    *, first_name: str, last_name: str, date_of_birth: dt.date, other_than: Patient | None = None
+) -> None:
+    """The registration's duplicate check: another record with this name and date of birth is
+    refused until the desk confirms it is a different person."""
+    twin = patient_same_person(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        other_than=other_than,
+    )
+    if twin is not None:
+        raise DuplicatePatient(
+            f"{twin.full_name}, born {twin.date_of_birth:%d/%m/%Y}, is already registered "
+            f"(clinic number {twin.mrn}). Use that record, or confirm this is a different "
+            "person.",
+            field="same_person_checked",
+            existing=twin,
+        )
+
+
+PATIENT_DETAILS = ("first_name", "last_name", "date_of_birth", "email", "mobile")
+
+
+def patient_update(
+    *,
+    patient: Patient,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    email: str,
+    mobile: str,
+    updated_by: AbstractBaseUser,
+    same_name_and_birth_confirmed: bool = False,
+) -> list[str]:
+    """Correct a patient's name, date of birth, e-mail or mobile (the clinic number is the
+    record's identity and is not edited here). Returns the names of the fields that changed;
+    nothing changed writes nothing.
+
+    A new name or date of birth meets the registration's duplicate check (another record with
+    the same name and date of birth needs the desk's confirmation). The audit row names the
+    fields, not their values: the trail says who changed what, the record holds the data.
+    """
+    values = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "email": email,
+        "mobile": mobile,
+    }
+    changed = [name for name in PATIENT_DETAILS if getattr(patient, name) != values[name]]
+    if not changed:
+        return []
+    identity_changed = {"first_name", "last_name", "date_of_birth"} & set(changed)
+    if identity_changed and not same_name_and_birth_confirmed:
+        _refuse_same_person(
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=date_of_birth,
+            other_than=patient,
+        )
+    Patient.objects.filter(pk=patient.pk).update(**{name: values[name] for name in changed})
+    for name in changed:
+        setattr(patient, name, values[name])
+    audit_record(
+        actor=updated_by,
+        action=AuditAction.PATIENT_UPDATED,
+        obj=patient,
+        detail="changed: " + ", ".join(name.replace("_", " ") for name in changed),
+    )
+    return changed
 
 
 # Visits and links -----------------------------------------------------------------------------

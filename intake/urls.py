@@ -8,6 +8,7 @@ desk_urlpatterns = [
     path("desk/", desk.desk, name="desk"),
     path("desk/patients/new/", desk.patient_new, name="patient_new"),
     path("desk/patients/<int:pk>/", desk.patient_detail, name="patient"),
+    path("desk/patients/<int:pk>/edit/", desk.patient_edit, name="patient_edit"),
     path("desk/patients/<int:pk>/visits/", desk.visit_create, name="visit_create"),
     path("desk/visits/<int:pk>/link/", desk.link_create, name="link_create"),
     path("desk/visits/<int:pk>/tablet/", desk.tablet_start, name="tablet_start"),

@@ -39,6 +39,13 @@ BOTTOM = HEIGHT - 76  # room for bar labels, group titles and notes
 BAR_WIDTH = 56
 BAR_GAP = 14
 
+# A label's box around its baseline, in user units, at the chart's 11-unit font: no line may
+# cross it (the spike limit used to run through the "a month ago" value of a longest run).
+LABEL_ASCENT = 9
+LABEL_DESCENT = 3
+LABEL_CLEARANCE = 2
+CHAR_WIDTH = 6.6  # DejaVu Sans's average advance at 11 units, for the knock-out behind a label
+
 EARLIER_FILL = "#adb5bd"
 LATER_FILL = "#0d6efd"
 SPIKE_FILL = "#b02a37"
@@ -55,15 +62,27 @@ class Bar:
     height: float
     fill: str
     spike: bool
+    label_y: float  # the value label's baseline: above the bar and clear of the spike limit
 
     @property
     def center(self) -> float:
         return round(self.x + self.width / 2, 1)
 
     @property
-    def label_y(self) -> float:
-        """Where the value label sits: just above the bar."""
-        return round(self.y - 6, 1)
+    def label_text(self) -> str:
+        return f"{self.value_label} (spike)" if self.spike else self.value_label
+
+    @property
+    def knockout(self) -> tuple[float, float, float, float]:
+        """x, y, width, height of the white box behind the value label, so the grid lines
+        pass behind the figure instead of through it."""
+        width = round(len(self.label_text) * CHAR_WIDTH + 4, 1)
+        return (
+            round(self.center - width / 2, 1),
+            round(self.label_y - LABEL_ASCENT - 1, 1),
+            width,
+            LABEL_ASCENT + LABEL_DESCENT + 2,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +156,24 @@ def _axis(value: float) -> tuple[float, float]:
     return math.ceil(value / step) * step, step
 
 
+def _label_baseline(*, top_of_bar: float, line_y: float | None) -> float:
+    """A value label's baseline: just above its bar, or, when the spike limit would cross the
+    label there, just above the limit line (still above the bar, which is below the line)."""
+    baseline = round(top_of_bar - 6, 1)
+    if line_y is None or not label_crossed(baseline, line_y):
+        return baseline
+    return round(line_y - LABEL_DESCENT - LABEL_CLEARANCE - 1, 1)
+
+
+def label_crossed(baseline: float, line_y: float) -> bool:
+    """Whether a horizontal line at line_y runs through a value label (with its clearance)."""
+    return (
+        baseline - LABEL_ASCENT - LABEL_CLEARANCE
+        <= line_y
+        <= (baseline + LABEL_DESCENT + LABEL_CLEARANCE)
+    )
+
+
 def _group(
     *,
     title: str,
@@ -148,29 +185,34 @@ def _group(
     left: float,
     scale: float,
 ) -> Group:
+    limit_y = None
+    if change is not None and change.earlier:
+        limit_y = round(BOTTOM - float(change.earlier) * ratio * scale, 1)
     bars = []
     for index, (label, value, fill) in enumerate(
         (("a month ago", earlier, EARLIER_FILL), ("now", later, LATER_FILL))
     ):
         spike = index == 1 and change is not None and change.spike
         height = 0.0 if value is None else round(float(value) * scale, 1)
+        y = round(BOTTOM - height, 1)
         bars.append(
             Bar(
                 label=label,
                 value=value,
                 value_label="not given" if value is None else f"{_km(value)} km",
                 x=round(left + index * (BAR_WIDTH + BAR_GAP), 1),
-                y=round(BOTTOM - height, 1),
+                y=y,
                 width=BAR_WIDTH,
                 height=height,
                 fill=SPIKE_FILL if spike else fill,
                 spike=spike,
+                label_y=_label_baseline(top_of_bar=y, line_y=limit_y),
             )
         )
     threshold = None
-    if change is not None and change.earlier:
+    if change is not None and change.earlier and limit_y is not None:
         limit = float(change.earlier) * ratio
-        y = round(BOTTOM - limit * scale, 1)
+        y = limit_y
         x2 = round(left + 2 * BAR_WIDTH + BAR_GAP + 6, 1)
         threshold = Threshold(
             x1=round(left - 6, 1),

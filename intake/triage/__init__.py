@@ -16,9 +16,15 @@ from intake.triage.dispositions import (
     by_priority,
     disposition_label,
 )
-from intake.triage.engine import Reason, TriageResult, result_to_json, triage
+from intake.triage.engine import (
+    Reason,
+    TriageResult,
+    result_to_json,
+    stored_clinician_text,
+    triage,
+)
 from intake.triage.history import History
-from intake.triage.rules import CONSIDER_LABELS, RED_FLAG_LABELS, RULES_VERSION
+from intake.triage.rules import CONSIDER_LABELS, RED_FLAG_LABELS, RULE_TITLES, RULES_VERSION
 from intake.triage.schema import HistoryError, in_schema_order, validate_history
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "LETTER_DISPOSITIONS",
     "RED_FLAG_LABELS",
     "RULES_VERSION",
+    "RULE_TITLES",
     "SELF_HELP",
     "URGENT",
     "URGENT_PRIORITY",
@@ -42,6 +49,7 @@ __all__ = [
     "disposition_label",
     "in_schema_order",
     "result_to_json",
+    "stored_clinician_text",
     "triage",
     "validate_history",
 ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from intake.triage.dispositions import DISPOSITIONS
 from intake.triage.facts import derive_facts
 from intake.triage.history import History
-from intake.triage.rules import CONSIDERATIONS, RULES, RULES_VERSION, SH_0
+from intake.triage.rules import CONSIDERATIONS, RULE_TITLES, RULES, RULES_VERSION, SH_0, Texts
 from intake.triage.schema import validate_history
 
 _BY_PRIORITY = tuple(disposition.code for disposition in DISPOSITIONS)
@@ -19,7 +19,8 @@ _BY_PRIORITY = tuple(disposition.code for disposition in DISPOSITIONS)
 class Reason(NamedTuple):
     rule: str  # the rule id, e.g. "SH-3"
     action: str  # the disposition code the rule produced
-    text: str  # what the clinician can read aloud to the patient
+    text: str  # what the clinician can read aloud to the patient (the patient's voice)
+    clinician_text: str  # the same reason for a colleague: third person, clinical terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,12 @@ class TriageResult:
             "advice": list(self.advice),
             "consider": list(self.consider),
             "reasons": [
-                {"rule": reason.rule, "action": reason.action, "text": reason.text}
+                {
+                    "rule": reason.rule,
+                    "action": reason.action,
+                    "text": reason.text,
+                    "clinician_text": reason.clinician_text,
+                }
                 for reason in self.reasons
             ],
         }
@@ -66,16 +72,17 @@ def triage(history: History | Mapping[str, Any]) -> TriageResult:
     red_flags: list[str] = []
     advice: list[str] = []
     for rule in RULES:
-        text = rule.explain(history, facts)
-        if text is not None:
-            reasons.append(Reason(rule.id, rule.action, text))
+        texts = rule.explain(history, facts)
+        if texts is not None:
+            reasons.append(Reason(rule.id, rule.action, *texts))
             if rule.action == "urgent":
                 red_flags.append(rule.id)
             if rule.advice is not None:
                 advice.append(rule.advice)
     if not reasons:
         # SH-0: nothing fired, so the patient gets the general self-help handout.
-        reasons.append(Reason(SH_0.id, SH_0.action, SH_0.explain(history, facts)))
+        texts = cast(Texts, SH_0.explain(history, facts))  # SH-0 always fires
+        reasons.append(Reason(SH_0.id, SH_0.action, *texts))
 
     produced = {reason.action for reason in reasons}
     actions = tuple([code for code in _BY_PRIORITY if code in produced])
@@ -89,6 +96,24 @@ def triage(history: History | Mapping[str, Any]) -> TriageResult:
         consider=tuple([c.code for c in CONSIDERATIONS if c.when(history, facts, fired)]),
         reasons=tuple(reasons),
     )
+
+
+def stored_clinician_text(reason: Mapping[str, Any]) -> str:
+    """The clinician's text of a stored reason (one entry of `to_dict()["reasons"]`).
+
+    Records made before the rules had two voices keep only the patient's text. A letter to a
+    colleague must not read "You told us..." as if written to them, and re-running today's rules
+    would silently rewrite what the record says, so the fallback is the rule's clinical title
+    with the patient's words quoted as such.
+    """
+    text = reason.get("clinician_text")
+    if text:
+        return str(text)
+    title = RULE_TITLES.get(reason.get("rule", ""), "")
+    patient_text = str(reason.get("text", ""))
+    if not (title and patient_text):
+        return title or patient_text
+    return f'{title}. As explained to the patient: "{patient_text}"'
 
 
 _string = json.encoder.encode_basestring_ascii  # a str as a JSON string literal, ASCII only
@@ -107,7 +132,8 @@ def result_to_json(result: TriageResult) -> str:
     """
     reasons = ",".join(
         '{"rule":' + _string(reason.rule) + ',"action":' + _string(reason.action)
-        + ',"text":' + _string(reason.text) + "}"
+        + ',"text":' + _string(reason.text)
+        + ',"clinician_text":' + _string(reason.clinician_text) + "}"
         for reason in result.reasons
     )  # fmt: skip
     return (

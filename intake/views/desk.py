@@ -6,9 +6,11 @@ The desk sees where each form stands, never the answers or the triage.
 from __future__ import annotations
 
 import smtplib
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +23,25 @@ from accounts.decorators import front_desk_required, staff_required
 from accounts.roles import is_front_desk
 from audit.request import client_ip
 from intake.access import intake_for_user, patient_for_user
-from intake.forms import PatientForm, ReopenForm, VisitForm
+from intake.forms import (
+    DeskVisitsFilterForm,
+    PatientDetailsForm,
+    PatientForm,
+    ReopenForm,
+    VisitForm,
+)
 from intake.models import Intake, Invitation
 from intake.patient_session import patient_session_bind
-from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
+from intake.selectors import (
+    DESK_PAGE_SIZE,
+    DESK_STATES,
+    desk_visits,
+    intake_with_state,
+    patient_search,
+    patient_visits,
+)
 from intake.services import (
+    PATIENT_DETAILS,
     REVIEWED_HISTORY_MESSAGE,
     DuplicatePatient,
     IntakeLocked,
@@ -38,6 +54,7 @@ from intake.services import (
     invitation_send_email,
     invitation_start_on_tablet,
     patient_register,
+    patient_update,
 )
 
 
@@ -50,14 +67,52 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 @front_desk_required
 def desk(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    form = DeskVisitsFilterForm(request.GET, states=DESK_STATES)
+    filters = form.cleaned_data if form.is_valid() else {"q": "", "state": ""}
+    query, state = filters["q"], filters["state"]
     now = timezone.now()
+    visits = desk_visits(today=timezone.localdate(now), now=now, query=query, state=state)
+    page = Paginator(visits, DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,
-        "visits": desk_visits(today=timezone.localdate(now), now=now, query=query),
+        "state": state,
+        "state_label": DESK_STATES.get(state, ""),
+        "filter_form": form,
+        "page": page,
+        "visits": page.object_list,
+        "filters_in_url": urlencode({key: value for key, value in filters.items() if value}),
         "patients": patient_search(query=query),
     }
     return render(request, "intake/desk.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@front_desk_required
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = patient_for_user(request.user, pk)
+    initial = {name: getattr(patient, name) for name in PATIENT_DETAILS}
+    form = PatientDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("same_person_checked")
+        try:
+            changed = patient_update(
+                patient=patient,
+                **data,
+                updated_by=request.user,
+                same_name_and_birth_confirmed=confirmed,
+            )
+        except DuplicatePatient as duplicate:
+            form.add_error(duplicate.field, duplicate.message)
+        else:
+            messages.success(
+                request,
+                "Details corrected."
+                if changed
+                else "Nothing changed: the details are as they were.",
+            )
+            return redirect("intake:patient", pk=patient.pk)
+    return render(request, "intake/desk_patient_edit.html", {"form": form, "patient": patient})
 
 
 @require_http_methods(["GET", "POST"])

@@ -54,6 +54,8 @@ class ReferralDraftForm(forms.Form):
         label="Notes for the recipient",
         max_length=TEXT_LIMIT,
         required=False,
+        help_text="Printed in the letter. Your review's clinical notes stay internal: they are "
+        "not copied here.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

@@ -254,7 +254,11 @@ def referral_letter_context(
     record = _triage_record(intake)
     regions, side = _symptoms(intake)
     disposition = engine.DISPOSITION_BY_CODE[referral.destination_type]
-    reasons = list(record.reasons) if record else []
+    # Letters go to colleagues: each reason in the clinician's voice.
+    reasons = [
+        reason | {"text": engine.stored_clinician_text(reason)}
+        for reason in (record.reasons if record else [])
+    ]
     return {
         "kind": Letter.Kind.REFERRAL,
         "clinic": _clinic(),
@@ -283,12 +287,12 @@ def referral_letter_context(
             if r.get("action") not in (referral.destination_type, engine.SELF_HELP)
         ],
         # The self-help reasons went to the patient in full (the handout); the recipient gets
-        # their rules and the advice in one line.
+        # their rules and what each found, by its clinical title, in one line.
         "self_help_rules": [r["rule"] for r in reasons if r.get("action") == engine.SELF_HELP],
         "self_help_advice": [
-            engine.ADVICE[code].title
-            for code in (record.advice if record else [])
-            if code in engine.ADVICE
+            engine.RULE_TITLES[r["rule"]]
+            for r in reasons
+            if r.get("action") == engine.SELF_HELP and r.get("rule") in engine.RULE_TITLES
         ],
         "red_flags": _labels(record.red_flags if record else [], engine.RED_FLAG_LABELS),
         "consider": _labels(record.consider if record else [], engine.CONSIDER_LABELS),

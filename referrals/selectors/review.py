@@ -24,6 +24,7 @@ from intake.triage import (
     URGENT,
     URGENT_PRIORITY,
     disposition_label,
+    stored_clinician_text,
 )
 from referrals.charts import TrainingLoadChart, training_load_chart
 from referrals.models import CaseReview, FollowUp
@@ -315,7 +316,7 @@ class ReasonView:
     rule: str
     action: str
     action_label: str
-    text: str
+    text: str  # the clinician's voice (the case page is read by clinicians)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +348,7 @@ def triage_view(record: TriageRecord) -> TriageView:
                 rule=reason.get("rule", ""),
                 action=reason.get("action", ""),
                 action_label=disposition_label(reason.get("action", "")),
-                text=reason.get("text", ""),
+                text=stored_clinician_text(reason),
             )
             for reason in record.reasons
         ),

@@ -42,6 +42,8 @@ from accounts.models import StaffProfile
 from audit.actions import AuditAction
 from audit.services import audit_record
 from intake.models import Intake
+from intake.triage import History
+from referrals.clinical_question import draft_clinical_question
 from referrals.models import (
     CaseReview,
     Delivery,
@@ -106,9 +108,15 @@ class LetterIntegrityError(LetterError):
 # --- drafts -------------------------------------------------------------------------------------
 
 
-def _default_question(destination_type: str) -> str:
-    label = DestinationType(destination_type).label
-    return f"Please assess this runner with foot numbness: {label}."
+def _drafted_question(review: CaseReview, destination_type: str) -> str:
+    """The question drafted from the reviewed triage and the history (the clinician edits it)."""
+    record = review.triage_record
+    return draft_clinical_question(
+        destination_type=destination_type,
+        history=History.from_dict(review.intake.history or {}),
+        fired={reason.get("rule", "") for reason in record.reasons},
+        consider=set(record.consider),
+    )
 
 
 def referral_create_drafts(
@@ -117,8 +125,10 @@ def referral_create_drafts(
     """One draft per chosen destination type among the review's accepted actions.
 
     A type that already has a current referral is skipped, so a double submit creates nothing
-    twice. The clinician's review notes prefill the letter's notes; a destination is preselected
-    when the directory has exactly one for the type.
+    twice. The clinical question is drafted from the triage and the history; the notes for the
+    recipient start empty, because the review's notes are internal and reach a letter only when
+    the clinician writes them there. A destination is preselected when the directory has exactly
+    one for the type.
     """
     allowed = [code for code in review.actions if code in DestinationType.values]
     unknown = [code for code in destination_types if code not in allowed]
@@ -139,8 +149,7 @@ def referral_create_drafts(
                 intake=review.intake,
                 destination_type=code,
                 destination=choices[0] if len(choices) == 1 else None,
-                clinical_question=_default_question(code),
-                notes=review.notes,
+                clinical_question=_drafted_question(review, code),
                 clinician=user,
             )
             audit_record(

@@ -142,7 +142,7 @@ def handout_issue(request: HttpRequest, intake_id: int) -> HttpResponse:
     _attempt(
         request,
         lambda: services.handout_issue(intake=intake, user=request.user),
-        "The self-help handout is queued; it will be ready shortly.",
+        "Self-help handout issued.",
     )
     return redirect("referrals:case_letters", intake_id=intake.pk)
 
@@ -246,7 +246,9 @@ def referral_sign(request: HttpRequest, pk: int) -> HttpResponse:
     _attempt(
         request,
         lambda: services.referral_sign(referral=referral, user=request.user, now=timezone.now()),
-        "Signed. The letter is queued and will be ready shortly.",
+        # The letter's state is the status panel's to say (it polls and follows it); a message
+        # about it here would go stale beside "Letter ready".
+        "Referral signed.",
     )
     return _back_to_referral(referral)
 
@@ -295,7 +297,7 @@ def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
     _attempt(
         request,
         lambda: services.letter_retry(letter=letter, user=request.user),
-        "The letter is queued again.",
+        "Retry requested.",
     )
     if letter.referral_id:
         return redirect("referrals:referral", pk=letter.referral_id)

@@ -38,6 +38,13 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
     page.wait_for_url("**/desk/patients/*/")
     assert "Ada Quinn is registered." in page.content()
 
+    page.get_by_role("link", name="Correct the details").click()
+    page.get_by_label("E-mail").fill("ada.quinn@example.org")
+    page.get_by_role("button", name="Save the details").click()
+    page.wait_for_url("**/desk/patients/*/")
+    assert "Details corrected." in page.content()
+    assert "ada.quinn@example.org" in page.content()
+
     visit_day = timezone.localdate() + dt.timedelta(days=1)
     page.get_by_label("Visit date").fill(visit_day.isoformat())
     page.get_by_role("button", name="Add visit").click()

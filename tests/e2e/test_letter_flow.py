@@ -46,8 +46,9 @@ def test_a_clinician_signs_an_x_ray_referral_and_downloads_its_letter(
     page.get_by_label("I have read the letter preview and sign this referral.").check()
     page.get_by_role("button", name="Sign the referral").click()
 
-    expect(page.get_by_text("Signed. The letter is queued")).to_be_visible()
+    expect(page.get_by_text("Referral signed.")).to_be_visible()
     page.get_by_text("Letter ready", exact=True).wait_for(timeout=60_000)  # htmx polling
+    expect(page.get_by_text("queued")).to_have_count(0)  # nothing left saying otherwise
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     pdf_path = tmp_path / "letter.pdf"

@@ -55,6 +55,22 @@ ENDPOINTS = (
         wrong_method="delete",
     ),
     Endpoint("intake:patient", "get", "/desk/patients/{patient}/", desk(200)),
+    Endpoint("intake:desk", "get", "/desk/?state=submitted&page=2", desk(200)),
+    Endpoint(
+        "intake:patient_edit",
+        "get",
+        "/desk/patients/{patient}/edit/",
+        desk(200),
+        wrong_method="delete",
+    ),
+    Endpoint(
+        "intake:patient_edit",
+        "post",
+        "/desk/patients/{patient}/edit/",
+        desk(200),
+        data={"first_name": ""},
+        wrong_method="delete",
+    ),
     Endpoint(
         "intake:visit_create",
         "post",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from django.template.loader import render_to_string
+from hypothesis import given
+from hypothesis import strategies as st
 
-from referrals.charts import training_load_chart
+from referrals.charts import LABEL_ASCENT, LABEL_DESCENT, label_crossed, training_load_chart
 from tests.referrals.factories import vignette
 
 
@@ -98,3 +100,38 @@ def test_the_axis_is_round_and_above_every_bar_and_line() -> None:
     assert float(labels[-1]) >= 93 * 1.3  # the 1.3x line of the earlier week
     assert all(re.fullmatch(r"\d+", label) for label in labels)
     assert min(bar.y for group in chart.groups for bar in group.bars) >= chart.top
+
+
+def _crossed(bar, line_y: float) -> bool:
+    return label_crossed(bar.label_y, line_y)
+
+
+def test_the_1_1_limit_does_not_cross_the_18_km_label() -> None:
+    chart = training_load_chart(vignette("marathon-build-up"))
+
+    longest = chart.groups[1]
+    assert longest.bars[0].value_label == "18 km"
+    assert not _crossed(longest.bars[0], longest.threshold.y)
+
+
+figures = st.one_of(st.none(), st.integers(min_value=0, max_value=300))
+
+
+@given(figures, figures, figures, figures)
+def test_no_value_label_is_crossed_by_a_limit_line_or_drawn_into_its_bar(a, b, c, d) -> None:
+    chart = training_load_chart(
+        _training(
+            weekly_km_4_weeks_ago=a,
+            weekly_km_now=b,
+            longest_run_km_prior_30_days=c,
+            longest_run_km_recent=d,
+        )
+    )
+    for group in chart.groups if chart else ():
+        for bar in group.bars:
+            if bar.value is None:
+                continue
+            assert bar.label_y + LABEL_DESCENT <= bar.y  # above its own bar
+            assert bar.label_y - LABEL_ASCENT > 20  # below the chart's title
+            if group.threshold is not None:
+                assert not _crossed(bar, group.threshold.y)

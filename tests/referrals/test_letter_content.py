@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from intake.triage import ADVICE
+from intake.triage import ADVICE, RULE_TITLES
 from referrals.models import DestinationType, Letter
 from referrals.pdf import render_pdf
 from referrals.selectors.letters import (
@@ -60,10 +60,35 @@ def test_a_letter_names_the_patient_the_destination_every_reason_and_its_page_co
     for reason in record.reasons:
         assert reason["rule"] in text
         if reason["action"] != "self_help":  # self-help reasons: the advice, in one line
-            assert " ".join(reason["text"].split())[:60] in text
-    for code in record.advice:
-        assert ADVICE[code].title.lower() in text
+            assert " ".join(reason["clinician_text"].split())[:60] in text
+    for reason in record.reasons:
+        if reason["action"] == "self_help":
+            assert RULE_TITLES[reason["rule"]].lower() in text
     assert "page 1 of 2" in text.lower()
+
+
+@pytest.mark.django_db
+def test_a_letter_gives_the_reasons_in_the_clinicians_voice_never_the_patients() -> None:
+    referral = ready_referral()
+
+    text = pdf_text(_letter_pdf(referral))
+
+    assert "You told us" not in text
+    assert "your " not in text.lower().replace("yours sincerely", "")
+
+
+@pytest.mark.django_db
+def test_a_letter_from_a_record_made_before_the_two_voices_quotes_the_patients_words() -> None:
+    referral = draft_referral(destination_type="xray")
+    record = referral.intake.current_triage
+    for reason in record.reasons:
+        del reason["clinician_text"]
+    record.save()
+
+    context = referral_letter_context(referral=referral)
+
+    (reason,) = [r for r in context["reasons_for_this"] if r["rule"] == "XR-2"]
+    assert reason["text"].startswith('Possible stress fracture. As explained to the patient: "')
 
 
 @pytest.mark.django_db

@@ -110,7 +110,7 @@ def test_with_the_broker_down_the_clinician_still_sees_the_letter_queued(
         response = _sign(clinician_client, referral)
 
     assert response.status_code == 200
-    assert "The letter is queued" in response.content.decode()
+    assert "Signed · letter queued" in response.content.decode()
     assert time.monotonic() - started < 5
     message = OutboxMessage.objects.get()
     assert message.published_at is None
@@ -125,7 +125,7 @@ def test_a_letter_signed_while_the_broker_was_down_is_rendered_once_the_relay_ru
     referral = draft_referral(clinician=clinician)
     with _broker_unreachable():
         response = _sign(clinician_client, referral)
-        assert "The letter is queued" in response.content.decode()
+        assert "Signed · letter queued" in response.content.decode()
         assert services.outbox_relay(now=timezone.now() + dt.timedelta(minutes=1)) == 0
     letter = Letter.objects.get(referral=referral)
     assert letter.status == Letter.Status.PENDING

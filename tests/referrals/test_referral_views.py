@@ -66,8 +66,33 @@ def test_preparing_drafts_creates_one_per_ticked_action_and_opens_the_first(
     assert all(d.status == Referral.Status.DRAFT and d.clinician == clinician for d in drafts)
     assert drafts[0].destination.name == "Only radiology"  # the directory's only one
     assert drafts[1].destination is None
-    assert drafts[0].clinical_question.endswith("foot numbness: X-ray.")
+    assert drafts[0].clinical_question.startswith("Weight-bearing dorsoplantar, oblique")
     assert response["Location"] == reverse("referrals:referral", args=[drafts[0].pk])
+
+
+def _draft_after_internal_notes(client) -> Referral:
+    review = reviewed_case(notes="Internal: patient anxious, query malingering.")
+    _post(client, "referral_drafts_create", review.intake_id, {"destination_types": ["xray"]})
+    return Referral.objects.get()
+
+
+def test_a_draft_does_not_carry_the_reviews_internal_notes(clinician_client) -> None:
+    referral = _draft_after_internal_notes(clinician_client)
+
+    assert referral.notes == ""
+
+
+def test_the_preview_of_a_fresh_draft_shows_no_internal_notes(clinician_client) -> None:
+    referral = _draft_after_internal_notes(clinician_client)
+
+    preview = _get_preview(clinician_client, referral)
+
+    assert "malingering" not in preview
+    assert "Weight-bearing dorsoplantar, oblique and lateral views" in preview
+
+
+def _get_preview(client, referral: Referral) -> str:
+    return client.get(reverse("referrals:referral_preview", args=[referral.pk])).content.decode()
 
 
 def test_preparing_one_draft_says_so_in_the_singular(clinician_client, review) -> None:
@@ -218,13 +243,22 @@ def test_signing_needs_the_confirmation_ticked(clinician_client, clinician) -> N
     assert referral.status == Referral.Status.DRAFT
 
 
+def test_the_message_after_signing_says_nothing_the_letter_state_can_contradict(
+    clinician_client, clinician
+) -> None:
+    referral = draft_referral(clinician=clinician)
+
+    response = _post(clinician_client, "referral_sign", referral.pk, {"confirm": "on"}, follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == ["Referral signed."]
+
+
 def test_signing_freezes_the_referral_and_queues_its_letter(clinician_client, clinician) -> None:
     referral = draft_referral(clinician=clinician)
 
     response = _post(clinician_client, "referral_sign", referral.pk, {"confirm": "on"}, follow=True)
 
     page = response.content.decode()
-    assert "Signed. The letter is queued" in page
     assert "Signed · letter queued" in page
     assert 'hx-trigger="every 2s"' in page
     assert "X-Background-Poll" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 from hypothesis import given, settings
@@ -46,10 +47,10 @@ def is_result_shape(result: Any) -> bool:
         and _is_ordered_subset(result["consider"], list(CONSIDER_LABELS))
         and _is_ordered_subset([reason["rule"] for reason in result["reasons"]], RULE_ORDER)
         and all(
-            list(reason) == ["rule", "action", "text"]
+            list(reason) == ["rule", "action", "text", "clinician_text"]
             and reason["action"] == RULES_BY_ID[reason["rule"]].action
-            and isinstance(reason["text"], str)
-            and reason["text"].strip()
+            and all(isinstance(reason[voice], str) and reason[voice].strip()
+                    for voice in ("text", "clinician_text"))
             for reason in result["reasons"]
         )
     )  # fmt: skip
@@ -134,3 +135,12 @@ def test_at_most_one_neuroma_step_fires(history: dict[str, Any]) -> None:
 @given(histories)
 def test_a_mapping_and_its_history_triage_alike(history: dict[str, Any]) -> None:
     assert triage(history) == triage(History.from_dict(history))
+
+
+SECOND_PERSON = re.compile(r"\b(you|your|yours|we|us)\b", re.IGNORECASE)
+
+
+@given(histories)
+def test_the_clinician_text_never_speaks_to_the_patient(history: dict[str, Any]) -> None:
+    for reason in triage(history).reasons:
+        assert not SECOND_PERSON.search(reason.clinician_text), reason

@@ -338,3 +338,32 @@ def test_a_red_flag_outranks_every_other_action() -> None:
     result = triage(history)
 
     assert (result.disposition, result.actions) == ("urgent", ("urgent", "xray"))
+
+
+# --- the two voices -------------------------------------------------------------------------------
+
+
+def test_the_ottawa_reason_is_said_to_a_colleague_in_clinical_terms() -> None:
+    history = {
+        "symptoms": {"weeks_since_onset": 10},
+        "injury": {"recent_injury": True, "bone_tenderness": ["navicular"]},
+    }
+    (reason,) = triage(history).reasons
+
+    assert reason.clinician_text == (
+        "Recent foot injury, symptom onset 10 weeks ago; navicular tenderness. "
+        "Ottawa foot rules positive."
+    )
+
+
+def test_the_ottawa_reason_is_said_to_the_patient_in_plain_words() -> None:
+    history = {"injury": {"recent_injury": True, "bone_tenderness": ["navicular"]}}
+    (reason,) = triage(history).reasons
+
+    assert reason.text.startswith("You injured this foot recently")
+
+
+def test_the_clinician_text_gives_the_load_spike_as_figures() -> None:
+    (reason,) = triage(training(weekly_km_now=50, weekly_km_4_weeks_ago=30)).reasons
+
+    assert "weekly volume over 4 weeks 30 -> 50 km (1.67x)" in reason.clinician_text
