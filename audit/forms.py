@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 MAX_EXPORT_DAYS = 366
 
@@ -21,6 +22,12 @@ class AuditExportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        today = timezone.localdate()
+        for name in ("start", "end"):
+            if data.get(name) and data[name] > today:
+                self.add_error(
+                    name, "The trail holds nothing after today: choose today or earlier."
+                )
         start: dt.date | None = data.get("start")
         end: dt.date | None = data.get("end")
         if start and end:

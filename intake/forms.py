@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from intake.answers import is_shown
 from intake.questions import Question, Step
+from intake.visit_dates import visit_date_refusal
 
 # Plain words for the patient; the defaults ("This field is required.") read like a machine.
 _REQUIRED = {
@@ -216,6 +217,16 @@ class PatientForm(forms.Form):
         return born
 
 
+class DeskSearchForm(forms.Form):
+    """The desk's search box. Django's CharField refuses a NUL character (which PostgreSQL
+    cannot store or compare) with a message; a long query is cut, as the box is."""
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]
+
+
 class VisitForm(forms.Form):
     visit_date = forms.DateField(
         label="Visit date",
@@ -236,6 +247,9 @@ class VisitForm(forms.Form):
         visit = self.cleaned_data["visit_date"]
         if visit < self.today:
             raise ValidationError("The visit date is in the past.")
+        refusal = visit_date_refusal(visit, today=self.today)
+        if refusal:
+            raise ValidationError(refusal)
         return visit
 
 

@@ -21,7 +21,7 @@ from accounts.decorators import front_desk_required, staff_required
 from accounts.roles import is_front_desk
 from audit.request import client_ip
 from intake.access import intake_for_user, patient_for_user
-from intake.forms import PatientForm, ReopenForm, VisitForm
+from intake.forms import DeskSearchForm, PatientForm, ReopenForm, VisitForm
 from intake.models import Intake, Invitation
 from intake.patient_session import patient_session_bind
 from intake.selectors import desk_visits, intake_with_state, patient_search, patient_visits
@@ -50,14 +50,16 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 @front_desk_required
 def desk(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    form = DeskSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     now = timezone.now()
     context = {
         "query": query,
+        "search_errors": form.errors.get("q", []),
         "visits": desk_visits(today=timezone.localdate(now), now=now, query=query),
         "patients": patient_search(query=query),
     }
-    return render(request, "intake/desk.html", context)
+    return render(request, "intake/desk.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
