@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_search_record
 from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
 from intake.models import Intake, Invitation, Patient, TriageRecord
@@ -281,6 +281,39 @@ def invitation_revoke(*, intake: Intake, actor: AbstractBaseUser | None, now: dt
     if revoked:
         audit_record(actor=actor, action=AuditAction.LINK_REVOKED, intake=intake)
     return revoked
+
+
+def patient_view_record(
+    *, patient: Patient, actor: AbstractBaseUser, ip_address: str | None = None
+) -> None:
+    """Every opening of a patient's page at the desk is in the trail (who looked this person up)."""
+    audit_record(actor=actor, action=AuditAction.PATIENT_VIEWED, obj=patient, ip_address=ip_address)
+
+
+def patient_search_record(
+    *, actor: AbstractBaseUser, patients: int, visits: int, ip_address: str | None = None
+) -> None:
+    """A desk search ran: recorded with how many rows it returned, never the words."""
+    audit_search_record(
+        actor=actor, place="the front desk", returned=patients + visits, ip_address=ip_address
+    )
+
+
+def intake_answers_view_record(
+    *, invitation: Invitation, tablet: bool, page: str, ip_address: str | None = None
+) -> None:
+    """The patient's form showed saved answers (the review page, or a step answered before):
+    whoever holds the link's session read them (after confirming the date of birth), recorded
+    with the page and the address."""
+    where = "the clinic tablet" if tablet else "the patient's link"
+    audit_record(
+        actor=None,
+        action=AuditAction.ANSWERS_VIEWED,
+        intake=invitation.intake,
+        obj=invitation,
+        detail=f"{page} on {where}",
+        ip_address=ip_address,
+    )
 
 
 def invitation_redeem(*, token: str, now: dt.datetime) -> Invitation | None:

@@ -38,6 +38,8 @@ from intake.services import (
     invitation_send_email,
     invitation_start_on_tablet,
     patient_register,
+    patient_search_record,
+    patient_view_record,
 )
 
 
@@ -53,11 +55,20 @@ def desk(request: HttpRequest) -> HttpResponse:
     form = DeskSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     now = timezone.now()
+    visits = desk_visits(today=timezone.localdate(now), now=now, query=query)
+    patients = patient_search(query=query)
+    if query.strip():
+        patient_search_record(
+            actor=request.user,
+            patients=len(patients),
+            visits=len(visits),
+            ip_address=client_ip(request),
+        )
     context = {
         "query": query,
         "search_errors": form.errors.get("q", []),
-        "visits": desk_visits(today=timezone.localdate(now), now=now, query=query),
-        "patients": patient_search(query=query),
+        "visits": visits,
+        "patients": patients,
     }
     return render(request, "intake/desk.html", context, status=400 if form.errors else 200)
 
@@ -85,6 +96,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 @front_desk_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for_user(request.user, pk)
+    patient_view_record(patient=patient, actor=request.user, ip_address=client_ip(request))
     context = {
         "patient": patient,
         "visits": patient_visits(patient=patient, now=timezone.now()),

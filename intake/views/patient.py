@@ -28,6 +28,7 @@ from intake.questions import STEP_SLUGS, STEPS, step_by_slug
 from intake.services import (
     IntakeIncomplete,
     IntakeLocked,
+    intake_answers_view_record,
     intake_save_step,
     intake_submit,
     invitation_redeem,
@@ -134,6 +135,8 @@ def form_step(request: HttpRequest, session: PatientSession, step: str) -> HttpR
         return redirect("intake:form_done")
     if request.method == "GET":
         completed = current.slug in intake.steps_completed
+        if completed:  # the page shows the answers saved on it
+            _answers_shown(request, session, page=f"the step {current.slug!r}")
         initial = form_initial(current, intake.answers, completed=completed)
         return _step_page(request, session, StepForm(step=current, initial=initial))
     going_back = request.POST.get("go") == "back"
@@ -161,12 +164,22 @@ def form_step(request: HttpRequest, session: PatientSession, step: str) -> HttpR
     )
 
 
+def _answers_shown(request: HttpRequest, session: PatientSession, *, page: str) -> None:
+    intake_answers_view_record(
+        invitation=session.invitation,
+        tablet=session.tablet,
+        page=page,
+        ip_address=client_ip(request),
+    )
+
+
 @require_GET
 @patient_page
 def form_review(request: HttpRequest, session: PatientSession) -> HttpResponse:
     intake = session.intake
     if intake.status == Intake.Status.SUBMITTED:
         return redirect("intake:form_done")
+    _answers_shown(request, session, page="the review page")
     symptoms = intake.answers.get("symptoms", {})
     context = {
         "rows": review_rows(intake.answers, intake.steps_completed),

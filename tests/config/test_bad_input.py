@@ -48,8 +48,8 @@ def test_the_queue_and_its_refresh_answer_bad_filters_without_a_500(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"start": FAR_FUTURE, "end": FAR_FUTURE}, "The trail holds nothing after today"),
-        ({"start": YEAR_ONE, "end": FAR_FUTURE}, "The trail holds nothing after today"),
+        ({"start": FAR_FUTURE, "end": FAR_FUTURE}, "the trail holds nothing later"),
+        ({"start": YEAR_ONE, "end": FAR_FUTURE}, "the trail holds nothing later"),
         ({"start": f"2026-01-01{NUL}", "end": "2026-01-02"}, "Enter a valid date."),
     ],
     ids=["far-future", "year-one-to-far-future", "nul"],

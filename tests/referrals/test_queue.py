@@ -260,5 +260,5 @@ def test_the_queue_runs_the_same_number_of_queries_for_3_or_30_rows(
     many = queries_for_page()
 
     assert few == many
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # one of them writes the view's audit row
         clinician_client.get("/review/?state=all")
