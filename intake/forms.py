@@ -166,6 +166,20 @@ class StepForm(forms.Form):
         return rows
 
 
+class BirthDateForm(forms.Form):
+    """The patient's date of birth, asked before the form shows any answer."""
+
+    date_of_birth = forms.DateField(
+        label="Your date of birth",
+        help_text="We ask so that only you can see your answers.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please enter your date of birth.",
+            "invalid": "Please enter your date of birth as a date, like 17/05/1990.",
+        },
+    )
+
+
 # Front desk -----------------------------------------------------------------------------------
 
 

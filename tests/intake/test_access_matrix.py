@@ -102,7 +102,23 @@ ENDPOINTS = (
         data={"reason": "r"},
         wrong_method="put",
     ),
-    Endpoint("intake:patient_link", "get", "/p/{token}/", answers(EVERYONE, 302)),
+    # A browser signed in as staff is not let in (it is told why, and offered to sign out).
+    Endpoint(
+        "intake:patient_link",
+        "get",
+        "/p/{token}/",
+        answers(EVERYONE, 302) | answers(STAFF_PERSONAS, 403),
+    ),
+    # The patients' browsers here have confirmed the date of birth: on to the form.
+    Endpoint("intake:form_confirm", "get", "/form/confirm/", patient_form(302), wrong_method="put"),
+    Endpoint(
+        "intake:form_confirm",
+        "post",
+        "/form/confirm/",
+        patient_form(302),
+        data={"date_of_birth": "1990-05-17"},
+        wrong_method="put",
+    ),
     Endpoint("intake:form_start", "get", "/form/", patient_form(200)),
     Endpoint("intake:form_step", "get", "/form/where/", patient_form(200), wrong_method="put"),
     Endpoint(
