@@ -21,6 +21,14 @@ def _choose(page, name: str, value: str) -> None:
     page.locator(f'input[name="{name}"][value="{value}"] + label').click()
 
 
+def _confirm_birth_date(page, intake: Intake) -> None:
+    """The page every link opens on: the patient's date of birth before any answer shows."""
+    assert page.url.endswith("/form/confirm/")  # the token is gone from the address bar
+    page.get_by_label("Your date of birth").fill(intake.patient.date_of_birth.isoformat())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/form/")
+
+
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
@@ -36,7 +44,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     )
 
     page.goto(f"{live_server.url}/p/{link.token}/")
-    assert page.url == f"{live_server.url}/form/"  # the token is gone from the address bar
+    _confirm_birth_date(page, intake)
     page.get_by_role("link", name="Start").click()
 
     # 1. Where: the right foot; the map follows and takes taps and the keyboard.
@@ -200,6 +208,7 @@ def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browse
         intake = IntakeFactory()
         link = new_link(intake)
         page.goto(f"{live_server.url}/p/{link.token}/")
+        _confirm_birth_date(page, intake)
         page.goto(f"{live_server.url}/form/where/")
         _choose(page, "side", "left")
         page.get_by_label("Heel").check()
