@@ -308,17 +308,31 @@ def intake_answers_view_record(
     whoever holds the link's session read them (after confirming the date of birth), recorded
     with the page and the address."""
     where = "the clinic tablet" if tablet else "the patient's link"
-    audit_record(
-        actor=None,
-        action=AuditAction.ANSWERS_VIEWED,
-        intake=invitation.intake,
-        obj=invitation,
-        detail=f"{page} on {where}",
-        ip_address=ip_address,
+    _link_record(
+        invitation, AuditAction.ANSWERS_VIEWED, detail=f"{page} on {where}", ip_address=ip_address
     )
 
 
 BIRTH_DATE_ATTEMPTS = 5  # wrong dates of birth on one link before the link is revoked
+
+
+def _link_record(
+    invitation: Invitation,
+    action: AuditAction,
+    *,
+    actor: AbstractBaseUser | None = None,
+    detail: str = "",
+    ip_address: str | None = None,
+) -> None:
+    """One row about a link, in its case's trail (the patient is no actor: `actor` is None)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        intake=invitation.intake,
+        obj=invitation,
+        detail=detail,
+        ip_address=ip_address,
+    )
 
 
 def _invitation_for_token(token: str) -> Invitation | None:
@@ -329,11 +343,9 @@ def _invitation_for_token(token: str) -> Invitation | None:
 
 
 def _link_state(invitation: Invitation, *, now: dt.datetime) -> str:
-    if invitation.revoked_at is not None:
-        return "revoked"
-    if invitation.expires_at <= now:
-        return "expired"
-    return "live"
+    if invitation_is_live(invitation, now=now):
+        return "live"
+    return "revoked" if invitation.revoked_at is not None else "expired"
 
 
 def invitation_redeem(
@@ -349,14 +361,7 @@ def invitation_redeem(
     if invitation is None:
         return None
     state = _link_state(invitation, now=now)
-    audit_record(
-        actor=None,
-        action=AuditAction.LINK_OPENED,
-        intake=invitation.intake,
-        obj=invitation,
-        detail=f"{state} link",
-        ip_address=ip_address,
-    )
+    _link_record(invitation, AuditAction.LINK_OPENED, detail=f"{state} link", ip_address=ip_address)
     if state != "live":
         return None
     invitation_open(invitation=invitation, now=now)
@@ -371,13 +376,7 @@ def invitation_refuse_to_staff(
     invitation = _invitation_for_token(token)
     if invitation is None:
         return
-    audit_record(
-        actor=actor,
-        action=AuditAction.LINK_REFUSED_TO_STAFF,
-        intake=invitation.intake,
-        obj=invitation,
-        ip_address=ip_address,
-    )
+    _link_record(invitation, AuditAction.LINK_REFUSED_TO_STAFF, actor=actor, ip_address=ip_address)
 
 
 @transaction.atomic
@@ -399,23 +398,15 @@ def invitation_confirm_birth_date(
     if not live.exists():
         return False
     if date_of_birth == intake.patient.date_of_birth:
-        audit_record(
-            actor=None,
-            action=AuditAction.BIRTH_DATE_CONFIRMED,
-            intake=intake,
-            obj=invitation,
-            ip_address=ip_address,
-        )
+        _link_record(invitation, AuditAction.BIRTH_DATE_CONFIRMED, ip_address=ip_address)
         return True
     live.update(birth_date_failures=F("birth_date_failures") + 1)
     failures = Invitation.objects.values_list("birth_date_failures", flat=True).get(
         pk=invitation.pk
     )
-    audit_record(
-        actor=None,
-        action=AuditAction.BIRTH_DATE_REFUSED,
-        intake=intake,
-        obj=invitation,
+    _link_record(
+        invitation,
+        AuditAction.BIRTH_DATE_REFUSED,
         detail=f"wrong date of birth, {failures} of {BIRTH_DATE_ATTEMPTS}",
         ip_address=ip_address,
     )

@@ -19,10 +19,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from audit.models import AuditEvent
-from referrals.models import Letter, Referral
-from referrals.services import letters as services
 from tests.intake.factories import new_link, open_link
-from tests.referrals.factories import draft_referral, reviewed_case, signed_referral
+from tests.referrals.factories import draft_referral, ready_stand_in_referral, reviewed_case
 
 
 @dataclass(frozen=True)
@@ -122,14 +120,8 @@ GET_URLS_WITHOUT_A_READ = {
 def objects(clinician) -> dict[str, int]:
     review = reviewed_case(clinician=clinician, first_name="Runner", actions=["xray", "inserts"])
     draft = draft_referral(review=review, destination_type="xray")
-    ready = signed_referral(review=review, destination_type="inserts")
+    ready = ready_stand_in_referral(review=review, destination_type="inserts")
     letter = ready.letters.get()
-    # A stored stand-in PDF: what is audited is the download, not the rendering.
-    file_name, digest = services._store(b"%PDF-1.7 stand-in")
-    Letter.objects.filter(pk=letter.pk).update(
-        status=Letter.Status.READY, file_name=file_name, sha256=digest, size=17
-    )
-    Referral.objects.filter(pk=ready.pk).update(status=Referral.Status.READY)
     return {
         "intake": review.intake_id,
         "patient": review.intake.patient_id,
