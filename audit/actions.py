@@ -19,9 +19,22 @@ class AuditAction(models.TextChoices):
     REOPENED = "intake.reopened", "Reopened the history for the patient"
     IMPORTED = "intake.imported", "Imported a history"
     PRE_VISIT_REMINDED = "invitation.reminded", "Reminded the patient to fill in the form"
+    LINK_OPENED = "invitation.opened", "A link was opened"
+    LINK_REFUSED_TO_STAFF = (
+        "invitation.refused_staff",
+        "A link was opened by a signed-in staff browser",
+    )
+    BIRTH_DATE_CONFIRMED = "invitation.birth_date_confirmed", "Date of birth confirmed on the link"
+    BIRTH_DATE_REFUSED = "invitation.birth_date_refused", "Wrong date of birth on the link"
+    ANSWERS_VIEWED = "intake.answers_viewed", "The patient's form showed the answers for review"
+    PATIENT_VIEWED = "patient.viewed", "Viewed the patient's page"
+    PATIENTS_SEARCHED = "patients.searched", "Searched patients"
 
     # The clinician's review, referrals and letters (referrals).
     CASE_VIEWED = "case.viewed", "Viewed the case"
+    QUEUE_VIEWED = "queue.viewed", "Viewed the review queue"
+    CASE_LETTERS_VIEWED = "case.letters_viewed", "Viewed the case's referrals and letters"
+    REFERRAL_VIEWED = "referral.viewed", "Viewed a referral"
     REVIEW_ACCEPTED = "review.accepted", "Accepted the triage"
     REVIEW_OVERRIDDEN = "review.overridden", "Overrode the triage"
     REVIEW_NOTE = "review.note", "Wrote clinical notes"
@@ -69,3 +82,4 @@ class AuditAction(models.TextChoices):
 
     # The trail itself.
     AUDIT_EXPORTED = "audit.exported", "Exported the audit trail"
+    ADMIN_VIEWED = "admin.viewed", "Opened a record in the admin"

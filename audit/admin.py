@@ -4,9 +4,12 @@ the base for every admin page that only shows records (the referrals app uses it
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.http import HttpRequest, HttpResponse
 
 from audit.models import AuditEvent
+from audit.request import client_ip
+from audit.services import admin_view_record
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,6 +23,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ClinicalRecordAdmin(ReadOnlyAdmin):
+    """A read-only page of a clinical record (a review, a referral, a letter): each opening of
+    a record's page is a read of health data, so it is in the trail (audit.services)."""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            admin_view_record(actor=request.user, obj=obj, ip_address=client_ip(request))
+        return response
 
 
 @admin.register(AuditEvent)

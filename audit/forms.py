@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 MAX_EXPORT_DAYS = 366
 
@@ -21,6 +22,14 @@ class AuditExportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # A date far in the future holds no events and overflows the range's arithmetic
+        # (9999-12-31 plus one day): refused with a message, never a 500.
+        latest = timezone.localdate() + dt.timedelta(days=MAX_EXPORT_DAYS)
+        for name in ("start", "end"):
+            if data.get(name) and data[name] > latest:
+                self.add_error(
+                    name, f"Choose a date up to {latest:%Y-%m-%d}: the trail holds nothing later."
+                )
         start: dt.date | None = data.get("start")
         end: dt.date | None = data.get("end")
         if start and end:

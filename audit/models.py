@@ -59,6 +59,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Django's default base manager is a plain one that related access and Model.delete's
+        # collector use; the guarded queryset is the base manager too.
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["intake", "-at"])]
 
     def __str__(self) -> str:

@@ -34,3 +34,13 @@ def client_ip(request: HttpRequest) -> str | None:
     if len(forwarded) < proxies:
         return remote
     return _address(forwarded[-proxies]) or remote
+
+
+# The header the pages' htmx polls send (config/middleware.py reads it too: a poll does not
+# keep an idle session alive).
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
+
+
+def is_background_poll(request: HttpRequest) -> bool:
+    """A page's own background refresh, not a person opening it: the opening was audited."""
+    return bool(request.headers.get(BACKGROUND_POLL_HEADER))

@@ -47,3 +47,30 @@ def audit_export_record(
         detail=f"Exported audit events from {start:%Y-%m-%d} to {end:%Y-%m-%d}",
         ip_address=ip_address,
     )
+
+
+def audit_search_record(
+    *, actor: AbstractBaseUser, place: str, returned: int, ip_address: str | None = None
+) -> None:
+    """A search over patients ran (at the desk, in the review queue): that it ran, where, and how
+    many rows it returned. Never the words searched for: they are names and dates of birth."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.PATIENTS_SEARCHED,
+        detail=f"Search on {place} returned {returned} rows",
+        ip_address=ip_address,
+    )
+
+
+def admin_view_record(
+    *, actor: AbstractBaseUser, obj: models.Model, ip_address: str | None = None
+) -> None:
+    """An administrator opened a clinical record's page in the admin (a review, a referral, a
+    letter): a read of health data, filed under the record's case."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.ADMIN_VIEWED,
+        intake=getattr(obj, "intake", None),
+        obj=obj,
+        ip_address=ip_address,
+    )

@@ -16,9 +16,8 @@ from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-# Requests that refresh a page in the background send this header; they must not keep an
-# unattended workstation logged in.
-BACKGROUND_POLL_HEADER = "X-Background-Poll"
+from audit.request import is_background_poll
+
 _LAST_ACTIVITY_KEY = "staff_last_activity"
 
 
@@ -40,7 +39,7 @@ class StaffIdleTimeoutMiddleware:
                     return response
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect_to_login(request.get_full_path())
-            if not request.headers.get(BACKGROUND_POLL_HEADER):
+            if not is_background_poll(request):
                 request.session[_LAST_ACTIVITY_KEY] = now
             _fix_session_expiry(request)
         return self.get_response(request)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from intake.answers import is_shown
 from intake.questions import Question, Step
+from intake.visit_dates import visit_date_refusal
 
 # Plain words for the patient; the defaults ("This field is required.") read like a machine.
 _REQUIRED = {
@@ -165,6 +166,20 @@ class StepForm(forms.Form):
         return rows
 
 
+class BirthDateForm(forms.Form):
+    """The patient's date of birth, asked before the form shows any answer."""
+
+    date_of_birth = forms.DateField(
+        label="Your date of birth",
+        help_text="We ask so that only you can see your answers.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please enter your date of birth.",
+            "invalid": "Please enter your date of birth as a date, like 17/05/1990.",
+        },
+    )
+
+
 # Front desk -----------------------------------------------------------------------------------
 
 
@@ -226,12 +241,17 @@ class PatientDetailsForm(PatientForm):
 class DeskVisitsFilterForm(forms.Form):
     """The desk's visits list: a patient search and the form's state, both in the URL."""
 
-    q = forms.CharField(required=False, max_length=100)
+    # Django's CharField refuses a NUL character (which PostgreSQL cannot store or compare) with
+    # a message; a long query is cut, as the box is.
+    q = forms.CharField(required=False)
     state = forms.ChoiceField(required=False)
 
     def __init__(self, *args: Any, states: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", "Any state"), *states.items()]
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]
 
 
 class VisitForm(forms.Form):
@@ -254,6 +274,9 @@ class VisitForm(forms.Form):
         visit = self.cleaned_data["visit_date"]
         if visit < self.today:
             raise ValidationError("The visit date is in the past.")
+        refusal = visit_date_refusal(visit, today=self.today)
+        if refusal:
+            raise ValidationError(refusal)
         return visit
 
 

@@ -108,6 +108,8 @@ class Invitation(models.Model):
     sent_via = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Wrong dates of birth typed on this link; at BIRTH_DATE_ATTEMPTS it is revoked.
+    birth_date_failures = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

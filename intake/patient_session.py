@@ -25,6 +25,9 @@ class PatientSession:
     intake: Intake
     invitation: Invitation
     tablet: bool
+    # Whoever holds the session said the patient's date of birth; until then no page shows an
+    # answer (intake.services.invitation_confirm_birth_date).
+    birth_date_confirmed: bool
 
 
 def patient_session_bind(
@@ -38,6 +41,7 @@ def patient_session_bind(
         "invitation": invitation.pk,
         "tablet": tablet,
         "since": now.timestamp(),
+        "birth_date_confirmed": False,
     }
     request.session.set_expiry(settings.PATIENT_SESSION_HOURS * 3600)
 
@@ -64,7 +68,18 @@ def patient_session_get(request: HttpRequest, *, now: dt.datetime) -> PatientSes
         return None
     if invitation.revoked_at is not None:
         return None
-    return PatientSession(invitation.intake, invitation, bool(bound.get("tablet")))
+    return PatientSession(
+        invitation.intake,
+        invitation,
+        bool(bound.get("tablet")),
+        bool(bound.get("birth_date_confirmed")),
+    )
+
+
+def patient_session_confirm_birth_date(request: HttpRequest) -> None:
+    """The date of birth matched: this session may show the answers from now on."""
+    bound = request.session[_KEY]
+    request.session[_KEY] = bound | {"birth_date_confirmed": True}
 
 
 def patient_session_end(request: HttpRequest) -> None:

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_search_record
 from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
 from intake.models import Intake, Invitation, Patient, TriageRecord
@@ -422,20 +424,134 @@ def invitation_revoke(*, intake: Intake, actor: AbstractBaseUser | None, now: dt
     return revoked
 
 
-def invitation_redeem(*, token: str, now: dt.datetime) -> Invitation | None:
-    """The live invitation for a token from a link, recorded as opened; None for a token that is
-    malformed, unknown, revoked or expired (the caller must not tell these apart)."""
+def patient_view_record(
+    *, patient: Patient, actor: AbstractBaseUser, ip_address: str | None = None
+) -> None:
+    """Every opening of a patient's page at the desk is in the trail (who looked this person up)."""
+    audit_record(actor=actor, action=AuditAction.PATIENT_VIEWED, obj=patient, ip_address=ip_address)
+
+
+def patient_search_record(
+    *, actor: AbstractBaseUser, patients: int, visits: int, ip_address: str | None = None
+) -> None:
+    """A desk search ran: recorded with how many rows it returned, never the words."""
+    audit_search_record(
+        actor=actor, place="the front desk", returned=patients + visits, ip_address=ip_address
+    )
+
+
+def intake_answers_view_record(
+    *, invitation: Invitation, tablet: bool, page: str, ip_address: str | None = None
+) -> None:
+    """The patient's form showed saved answers (the review page, or a step answered before):
+    whoever holds the link's session read them (after confirming the date of birth), recorded
+    with the page and the address."""
+    where = "the clinic tablet" if tablet else "the patient's link"
+    _link_record(
+        invitation, AuditAction.ANSWERS_VIEWED, detail=f"{page} on {where}", ip_address=ip_address
+    )
+
+
+BIRTH_DATE_ATTEMPTS = 5  # wrong dates of birth on one link before the link is revoked
+
+
+def _link_record(
+    invitation: Invitation,
+    action: AuditAction,
+    *,
+    actor: AbstractBaseUser | None = None,
+    detail: str = "",
+    ip_address: str | None = None,
+) -> None:
+    """One row about a link, in its case's trail (the patient is no actor: `actor` is None)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        intake=invitation.intake,
+        obj=invitation,
+        detail=detail,
+        ip_address=ip_address,
+    )
+
+
+def _invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a token names, live or not; None for a malformed or unknown token."""
     if not token_is_well_formed(token):
         return None
-    invitation = (
-        Invitation.objects.select_related("intake")
-        .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
+    return Invitation.objects.select_related("intake").filter(token_hash=token_hash(token)).first()
+
+
+def _link_state(invitation: Invitation, *, now: dt.datetime) -> str:
+    if invitation_is_live(invitation, now=now):
+        return "live"
+    return "revoked" if invitation.revoked_at is not None else "expired"
+
+
+def invitation_redeem(
+    *, token: str, now: dt.datetime, ip_address: str | None = None
+) -> Invitation | None:
+    """The live invitation for a token from a link, recorded as opened; None for a token that is
+    malformed, unknown, revoked or expired (the caller must not tell these apart).
+
+    Every opening of a known link, live or not, is in the case's trail with the address it came
+    from (a forwarded e-mail opened elsewhere shows up there). Unknown tokens name no case, and
+    the per-address throttle counts them."""
+    invitation = _invitation_for_token(token)
     if invitation is None:
+        return None
+    state = _link_state(invitation, now=now)
+    _link_record(invitation, AuditAction.LINK_OPENED, detail=f"{state} link", ip_address=ip_address)
+    if state != "live":
         return None
     invitation_open(invitation=invitation, now=now)
     return invitation
+
+
+def invitation_refuse_to_staff(
+    *, token: str, actor: AbstractBaseUser, ip_address: str | None = None
+) -> None:
+    """A browser signed in as staff opened a patient's link: it is not let in (the desk never
+    reads clinical answers), and the attempt is in the case's trail. The link is not used up."""
+    invitation = _invitation_for_token(token)
+    if invitation is None:
+        return
+    _link_record(invitation, AuditAction.LINK_REFUSED_TO_STAFF, actor=actor, ip_address=ip_address)
+
+
+@transaction.atomic
+def invitation_confirm_birth_date(
+    *,
+    invitation: Invitation,
+    date_of_birth: dt.date,
+    now: dt.datetime,
+    ip_address: str | None = None,
+) -> bool:
+    """Whoever opened the link says the patient's date of birth before any answer is shown, so
+    a forwarded or misdelivered link reveals nothing. True when it matches. Each wrong date
+    counts on the link; the BIRTH_DATE_ATTEMPTS-th revokes it (the patient asks the desk for a
+    new one). The count is a conditional UPDATE, so parallel guesses cannot overrun it."""
+    intake = Intake.objects.select_related("patient").get(pk=invitation.intake_id)
+    live = Invitation.objects.filter(
+        pk=invitation.pk, revoked_at__isnull=True, birth_date_failures__lt=BIRTH_DATE_ATTEMPTS
+    )
+    if not live.exists():
+        return False
+    if date_of_birth == intake.patient.date_of_birth:
+        _link_record(invitation, AuditAction.BIRTH_DATE_CONFIRMED, ip_address=ip_address)
+        return True
+    live.update(birth_date_failures=F("birth_date_failures") + 1)
+    failures = Invitation.objects.values_list("birth_date_failures", flat=True).get(
+        pk=invitation.pk
+    )
+    _link_record(
+        invitation,
+        AuditAction.BIRTH_DATE_REFUSED,
+        detail=f"wrong date of birth, {failures} of {BIRTH_DATE_ATTEMPTS}",
+        ip_address=ip_address,
+    )
+    if failures >= BIRTH_DATE_ATTEMPTS:
+        invitation_revoke(intake=intake, actor=None, now=now)
+    return False
 
 
 def invitation_open(*, invitation: Invitation, now: dt.datetime) -> None:
@@ -552,10 +668,14 @@ def intake_reopen(
     reason: str,
     actor: AbstractBaseUser | None,
     ip_address: str | None = None,
+    now: dt.datetime | None = None,
 ) -> bool:
     """Unlock a submitted history so the patient can change it, with the reason in the audit
     trail. Answers and earlier triage results are kept; the history is rebuilt on the next
     submit. False if it was not submitted.
+
+    The link the history was sent with is revoked: reopened, it would open the answers to
+    whoever holds the old e-mail or slip. The patient gets a new link from the desk.
 
     A history a clinician has reviewed is not reopened (IntakeReviewed): their decision, and any
     letter signed on it, rests on the answers as they read them. The clinician withdraws the
@@ -579,6 +699,7 @@ def intake_reopen(
             detail=reason,
             ip_address=ip_address,
         )
+        invitation_revoke(intake=intake, actor=actor, now=now or timezone.now())
     intake.refresh_from_db()
     return True
 

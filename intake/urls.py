@@ -19,6 +19,7 @@ desk_urlpatterns = [
 patient_urlpatterns = [
     path("p/<str:token>/", patient.patient_link, name="patient_link"),
     path("form/", patient.form_start, name="form_start"),
+    path("form/confirm/", patient.form_confirm, name="form_confirm"),
     path("form/review/", patient.form_review, name="form_review"),
     path("form/submit/", patient.form_submit, name="form_submit"),
     path("form/done/", patient.form_done, name="form_done"),

@@ -53,6 +53,38 @@ def _fast_and_private(settings, tmp_path) -> None:  # noqa: PT004 - configures s
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_guard() -> Iterator[None]:
+    """A transactional test ends with a flush, which on SQLite empties each table with DELETE:
+    the audit trail's trigger (audit/guard.py) refuses that, as it must for anyone else. Only the
+    test runner's flush lifts the guard, and puts it back at once. (PostgreSQL's flush is
+    TRUNCATE, which the guard lets through.)"""
+    from django.db import connection
+
+    from audit.guard import guard_create_sql, guard_drop_sql
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)  # noqa: N806 - the class it patches
+    flush = DatabaseOperations.execute_sql_flush
+
+    def flush_with_the_guard_lifted(self, sql_list) -> None:  # noqa: ANN001 - Django's signature
+        with self.connection.cursor() as cursor:
+            for statement in guard_drop_sql("sqlite"):
+                cursor.execute(statement)
+        try:
+            flush(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                for statement in guard_create_sql("sqlite"):
+                    cursor.execute(statement)
+
+    DatabaseOperations.execute_sql_flush = flush_with_the_guard_lifted
+    yield
+    DatabaseOperations.execute_sql_flush = flush
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _isolated_broker(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the tests' tasks out of a developer's local queue (the filesystem broker under var/)."""
     from config.celery_app import app, filesystem_transport_options

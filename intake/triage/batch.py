@@ -23,9 +23,13 @@ class BatchLine(NamedTuple):
     ok: bool  # False when the history could not be triaged
 
 
+class _RefusedConstant(ValueError):
+    pass
+
+
 def _refuse_constant(name: str) -> None:
     # Python's json accepts NaN and Infinity; JSON does not, and neither do we.
-    raise ValueError(f"{name} is not valid JSON")
+    raise _RefusedConstant(f"{name} is not valid JSON")
 
 
 _decoder = json.JSONDecoder(parse_constant=_refuse_constant)
@@ -45,20 +49,29 @@ def _triage_document(document: object, number: int, validate: Validator) -> Batc
     return BatchLine(number, result_to_json(result), ok=True)
 
 
-def _parse(text: str) -> object:
-    """One JSON value; ValueError with a readable message if it is not JSON."""
+def parse_json(text: str) -> object:
+    """One JSON value; ValueError with a readable message naming the problem if it is not JSON,
+    is nested deeper than Python can read, or holds an integer longer than Python converts
+    (4,300 digits by default: sys.get_int_max_str_digits)."""
     try:
         return _decoder.decode(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON: {error.msg} (column {error.colno})") from None
+        raise ValueError(
+            f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
     except RecursionError:
         raise ValueError("not valid JSON: nested too deeply") from None
+    except _RefusedConstant:
+        raise
+    except ValueError as error:
+        # Python's limit on the digits of an integer (sys.get_int_max_str_digits, 4,300).
+        raise ValueError(f"not valid JSON: a number too long to read ({error})") from None
 
 
 def triage_line(text: str, number: int, *, validate: Validator = validate_history) -> BatchLine:
     """Triage the history on one line of JSON Lines."""
     try:
-        document = _parse(text)
+        document = parse_json(text)
     except ValueError as error:
         return _error_line(number, str(error))
     return _triage_document(document, number, validate)
@@ -79,7 +92,7 @@ def triage_text(text: str, *, validate: Validator = validate_history) -> Iterato
     A single document is reported as the line where it starts.
     """
     try:
-        document = _parse(text)
+        document = parse_json(text)
     except ValueError:
         # Split on "\n" only: a JSON string may hold U+2028, which str.splitlines() splits on.
         yield from triage_lines(text.split("\n"), validate=validate)

@@ -54,7 +54,9 @@ from intake.services import (
     invitation_send_email,
     invitation_start_on_tablet,
     patient_register,
+    patient_search_record,
     patient_update,
+    patient_view_record,
 )
 
 
@@ -72,24 +74,35 @@ def desk(request: HttpRequest) -> HttpResponse:
     query, state = filters["q"], filters["state"]
     now = timezone.now()
     visits = desk_visits(today=timezone.localdate(now), now=now, query=query, state=state)
+    patients = patient_search(query=query)
+    if query.strip():
+        patient_search_record(
+            actor=request.user,
+            patients=len(patients),
+            visits=len(visits),
+            ip_address=client_ip(request),
+        )
     page = Paginator(visits, DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,
         "state": state,
         "state_label": DESK_STATES.get(state, ""),
         "filter_form": form,
+        "search_errors": form.errors.get("q", []),
         "page": page,
         "visits": page.object_list,
         "filters_in_url": urlencode({key: value for key, value in filters.items() if value}),
-        "patients": patient_search(query=query),
+        "patients": patients,
     }
-    return render(request, "intake/desk.html", context)
+    return render(request, "intake/desk.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 @front_desk_required
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for_user(request.user, pk)
+    if request.method == "GET":  # the form shows the patient's details: a read
+        patient_view_record(patient=patient, actor=request.user, ip_address=client_ip(request))
     initial = {name: getattr(patient, name) for name in PATIENT_DETAILS}
     form = PatientDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -138,6 +151,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 @front_desk_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_for_user(request.user, pk)
+    patient_view_record(patient=patient, actor=request.user, ip_address=client_ip(request))
     context = {
         "patient": patient,
         "visits": patient_visits(patient=patient, now=timezone.now()),

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.request import client_ip
 from intake.answers import form_initial, review_rows
 from intake.emergency import emergency_advice
-from intake.forms import StepForm
+from intake.forms import BirthDateForm, StepForm
 from intake.models import Intake
 from intake.patient_session import (
     PatientSession,
     patient_session_bind,
+    patient_session_confirm_birth_date,
     patient_session_end,
     patient_session_get,
 )
@@ -29,9 +30,12 @@ from intake.questions import STEP_SLUGS, STEPS, step_by_slug
 from intake.services import (
     IntakeIncomplete,
     IntakeLocked,
+    intake_answers_view_record,
     intake_save_step,
     intake_submit,
+    invitation_confirm_birth_date,
     invitation_redeem,
+    invitation_refuse_to_staff,
 )
 from intake.tokens import token_attempt_allowed
 
@@ -57,33 +61,79 @@ def _link_not_valid(request: HttpRequest, status: int = 404) -> HttpResponse:
     return render(request, "intake/patient_link_invalid.html", status=status)
 
 
-def patient_page(view: View) -> View:
-    """The bound session's intake, or the plain "link not valid" page."""
-
+def _patient_view(view: View, *, needs_birth_date: bool) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         session = patient_session_get(request, now=timezone.now())
         if session is None:
             return _private(_link_not_valid(request, status=403))
+        if needs_birth_date and not session.birth_date_confirmed:
+            return _private(redirect("intake:form_confirm"))
         return _private(view(request, session, *args, **kwargs))
 
     return wrapper
 
 
+def patient_page(view: View) -> View:
+    """The bound session's intake, or the plain "link not valid" page; until the date of birth
+    is confirmed on this session, the page that asks for it."""
+    return _patient_view(view, needs_birth_date=True)
+
+
+def patient_session_page(view: View) -> View:
+    """A page that shows nothing of the answers (the date-of-birth question, leaving the
+    tablet): the bound session is enough."""
+    return _patient_view(view, needs_birth_date=False)
+
+
 @require_GET
 def patient_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link's first visit: trade the token for a session and move to a URL without it (as
-    Django's password reset does), so the token leaves no trace in history or referrers."""
+    Django's password reset does), so the token leaves no trace in history or referrers.
+
+    A browser signed in as staff is not let in: the desk never reads a patient's answers, and
+    opening the link here would sign the staff member out. The page says so and offers to sign
+    out (on a device meant for the patient)."""
     if not token_attempt_allowed(address=client_ip(request)):
         response = render(request, "intake/patient_too_many.html", status=429)
         response["Retry-After"] = "60"
         return _token_page(response)
+    if request.user.is_authenticated:
+        invitation_refuse_to_staff(token=token, actor=request.user, ip_address=client_ip(request))
+        return _token_page(render(request, "intake/patient_link_staff.html", status=403))
     now = timezone.now()
-    invitation = invitation_redeem(token=token, now=now)
+    invitation = invitation_redeem(token=token, now=now, ip_address=client_ip(request))
     if invitation is None:
         return _token_page(_link_not_valid(request))
     patient_session_bind(request, invitation=invitation, tablet=False, now=now)
-    return _token_page(redirect("intake:form_start"))
+    return _token_page(redirect("intake:form_confirm"))
+
+
+@require_http_methods(["GET", "POST"])
+@patient_session_page
+def form_confirm(request: HttpRequest, session: PatientSession) -> HttpResponse:
+    """Whoever holds the link says the patient's date of birth before any answer is shown. Too
+    many wrong dates revoke the link, and the page becomes the plain "link not valid" one."""
+    now = timezone.now()
+    if session.birth_date_confirmed:
+        return redirect("intake:form_start")
+    form = BirthDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if invitation_confirm_birth_date(
+            invitation=session.invitation,
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            now=now,
+            ip_address=client_ip(request),
+        ):
+            patient_session_confirm_birth_date(request)
+            return redirect("intake:form_start")
+        if patient_session_get(request, now=now) is None:  # that was the last try
+            patient_session_end(request)
+            return _link_not_valid(request, status=403)
+        form.add_error("date_of_birth", "This date of birth does not match. Please check it.")
+    context = {"form": form, "tablet": session.tablet}
+    status = 400 if form.errors else 200
+    return render(request, "intake/patient_confirm.html", context, status=status)
 
 
 @require_GET
@@ -135,6 +185,8 @@ def form_step(request: HttpRequest, session: PatientSession, step: str) -> HttpR
         return redirect("intake:form_done")
     if request.method == "GET":
         completed = current.slug in intake.steps_completed
+        if completed:  # the page shows the answers saved on it
+            _answers_shown(request, session, page=f"the step {current.slug!r}")
         initial = form_initial(current, intake.answers, completed=completed)
         return _step_page(request, session, StepForm(step=current, initial=initial))
     going_back = request.POST.get("go") == "back"
@@ -162,12 +214,22 @@ def form_step(request: HttpRequest, session: PatientSession, step: str) -> HttpR
     )
 
 
+def _answers_shown(request: HttpRequest, session: PatientSession, *, page: str) -> None:
+    intake_answers_view_record(
+        invitation=session.invitation,
+        tablet=session.tablet,
+        page=page,
+        ip_address=client_ip(request),
+    )
+
+
 @require_GET
 @patient_page
 def form_review(request: HttpRequest, session: PatientSession) -> HttpResponse:
     intake = session.intake
     if intake.status == Intake.Status.SUBMITTED:
         return redirect("intake:form_done")
+    _answers_shown(request, session, page="the review page")
     symptoms = intake.answers.get("symptoms", {})
     context = {
         "rows": review_rows(intake.answers, intake.steps_completed),
@@ -218,7 +280,7 @@ def form_done(request: HttpRequest, session: PatientSession) -> HttpResponse:
 
 
 @require_POST
-@patient_page
+@patient_session_page
 def form_leave(request: HttpRequest, session: PatientSession) -> HttpResponse:
     """Stop for now on the clinic tablet: what was saved stays saved; the screen goes neutral."""
     patient_session_end(request)

@@ -11,13 +11,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from audit.admin import ReadOnlyAdmin
+from audit.admin import ClinicalRecordAdmin, ReadOnlyAdmin
 from referrals.models import Delivery, Letter, OutboxMessage, Referral
 from referrals.services.letters import LetterError, letter_retry
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(ClinicalRecordAdmin):
     list_display = ("id", "intake_id", "destination_type", "version", "status", "signed_at")
     list_filter = ("status", "destination_type")
     search_fields = ("=id", "=intake__id")
@@ -25,7 +25,7 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
+class LetterAdmin(ClinicalRecordAdmin):
     list_display = ("id", "kind", "intake_id", "referral_id", "version", "status", "attempts")
     list_filter = ("status", "kind")
     search_fields = ("=id", "=intake__id", "=referral__id")

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from audit.admin import ReadOnlyAdmin
+from audit.admin import ClinicalRecordAdmin
 from referrals.models import CaseReview, Destination
 
 
 @admin.register(CaseReview)
-class CaseReviewAdmin(ReadOnlyAdmin):
+class CaseReviewAdmin(ClinicalRecordAdmin):
     list_display = ("intake_id", "decision", "disposition", "state", "reviewed_by", "reviewed_at")
     list_filter = ("decision", "state", "disposition")
     list_select_related = ("reviewed_by",)

@@ -637,6 +637,29 @@ def letter_preview_record(
     )
 
 
+def referral_view_record(
+    *, referral: Referral, user: AbstractBaseUser, ip_address: str | None = None
+) -> None:
+    """Every opening of a referral's page is in the case's trail: it shows the letter's text."""
+    audit_record(
+        actor=user,
+        action=AuditAction.REFERRAL_VIEWED,
+        intake=referral.intake,
+        obj=referral,
+        ip_address=ip_address,
+    )
+
+
+def case_letters_view_record(
+    *, intake: Intake, user: AbstractBaseUser, ip_address: str | None = None
+) -> None:
+    """Every opening of a case's referrals and letters (the page, or the panel the case page
+    loads; not the panel's background polls) is in the case's trail."""
+    audit_record(
+        actor=user, action=AuditAction.CASE_LETTERS_VIEWED, intake=intake, ip_address=ip_address
+    )
+
+
 def letter_mark_damaged(*, letter: Letter, user: AbstractBaseUser, reason: str) -> None:
     """A stored PDF failed its integrity check: never serve it; the letter can be re-rendered."""
     error = f"{reason} Re-render the letter."

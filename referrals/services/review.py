@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_search_record
 from intake.models import Intake
 from intake.triage import DISPOSITION_BY_CODE, SELF_HELP, by_priority, disposition_label
 from referrals.models import CaseReview
@@ -256,3 +256,21 @@ def case_view_record(
 ) -> None:
     """Every opening of a case is in its audit trail (who read this patient's record, when)."""
     audit_record(actor=actor, action=AuditAction.CASE_VIEWED, intake=intake, ip_address=ip_address)
+
+
+def queue_view_record(
+    *, actor: AbstractBaseUser, cases: int, searched: bool, ip_address: str | None = None
+) -> None:
+    """Every view of the queue lists patients with their dispositions: a search is recorded as
+    one (how many cases it returned, never the words), a plain view as a view of the queue."""
+    if searched:
+        audit_search_record(
+            actor=actor, place="the review queue", returned=cases, ip_address=ip_address
+        )
+        return
+    audit_record(
+        actor=actor,
+        action=AuditAction.QUEUE_VIEWED,
+        detail=f"{cases} cases",
+        ip_address=ip_address,
+    )

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import clinician_required
-from audit.request import client_ip
+from audit.request import client_ip, is_background_poll
 from intake.models import Intake
 from referrals.access import (
     case_for_user,
@@ -91,6 +91,9 @@ def _panel_context(intake: Intake) -> dict[str, object]:
 @clinician_required
 def case_letters(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = case_for_user(request.user, intake_id)
+    services.case_letters_view_record(
+        intake=intake, user=request.user, ip_address=client_ip(request)
+    )
     return render(request, "referrals/case_referrals.html", _panel_context(intake))
 
 
@@ -99,8 +102,13 @@ def case_letters(request: HttpRequest, intake_id: int) -> HttpResponse:
 @clinician_required
 def case_letters_panel(request: HttpRequest, intake_id: int) -> HttpResponse:
     """The referrals panel alone: loaded into the case page, and polled (with
-    X-Background-Poll) while a letter renders or an e-mail is on its way."""
+    X-Background-Poll) while a letter renders or an e-mail is on its way. Its first load is a
+    read of the case and is audited; the polls that follow are not (the page's view was)."""
     intake = case_for_user(request.user, intake_id)
+    if not is_background_poll(request):
+        services.case_letters_view_record(
+            intake=intake, user=request.user, ip_address=client_ip(request)
+        )
     return render(request, "referrals/_case_referrals_panel.html", _panel_context(intake))
 
 
@@ -183,7 +191,11 @@ def _render_referral(
 @require_GET
 @clinician_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_referral(request, referral_for_user(request.user, pk))
+    referral = referral_for_user(request.user, pk)
+    services.referral_view_record(
+        referral=referral, user=request.user, ip_address=client_ip(request)
+    )
+    return _render_referral(request, referral)
 
 
 @require_POST

@@ -38,6 +38,7 @@ from referrals.services.review import (
     case_review_record,
     case_review_reopen,
     case_view_record,
+    queue_view_record,
 )
 from referrals.services.urgent import patient_contact_record, red_flag_alert_acknowledge
 
@@ -64,7 +65,14 @@ def _queue_context(request: HttpRequest, form: QueueFilterForm) -> dict[str, obj
 @clinician_required
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
-    return render(request, "referrals/queue.html", _queue_context(request, form))
+    context = _queue_context(request, form)
+    queue_view_record(
+        actor=request.user,
+        cases=context["queue"].page.paginator.count,
+        searched=bool(form.filters().q),
+        ip_address=client_ip(request),
+    )
+    return render(request, "referrals/queue.html", context)
 
 
 def _parse_since(value: str) -> dt.datetime | None:

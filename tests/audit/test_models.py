@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from audit.models import AuditEvent, AuditTrailIsAppendOnly
 
@@ -34,3 +35,41 @@ def test_the_queryset_refuses_bulk_changes_and_deletes(event) -> None:
     with pytest.raises(AuditTrailIsAppendOnly), transaction.atomic():
         AuditEvent.objects.bulk_update([event], ["detail"])
     assert AuditEvent.objects.get(pk=event.pk).detail == ""
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET detail = 'rewritten'",
+        "UPDATE audit_auditevent SET actor_id = NULL, ip_address = NULL WHERE id = %s",
+        "DELETE FROM audit_auditevent",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ],
+    ids=["update-all", "update-one", "delete-all", "delete-one"],
+)
+def test_the_database_refuses_raw_sql_that_changes_or_deletes_events(event, statement) -> None:
+    # The app's own connection, so the app's database user: no ORM between it and the table.
+    with (
+        pytest.raises(DatabaseError, match="the audit trail is append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [event.pk] if "%s" in statement else None)
+    assert AuditEvent.objects.get(pk=event.pk).detail == ""
+
+
+def test_the_database_still_takes_new_events(event) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (action, object_type, object_id, detail, at) "
+            "VALUES ('case.viewed', '', '', 'raw', %s)",
+            [timezone.now()],
+        )
+    assert AuditEvent.objects.filter(detail="raw").exists()
+
+
+def test_the_base_manager_is_the_guarded_one(event) -> None:
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent._base_manager.filter(pk=event.pk).update(detail="rewritten")
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent._base_manager.filter(pk=event.pk).delete()

@@ -31,3 +31,11 @@ def answer_step(page, step: str, answers: dict[str, str]) -> None:
     for name, value in answers.items():
         choose(page, name, value)
     page.get_by_role("button", name="Save and continue").click()
+
+
+def confirm_birth_date(page, intake) -> None:
+    """The page every link opens on: the patient's date of birth before any answer shows."""
+    assert page.url.endswith("/form/confirm/")  # the token is gone from the address bar
+    page.get_by_label("Your date of birth").fill(intake.patient.date_of_birth.isoformat())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/form/")

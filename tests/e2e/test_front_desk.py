@@ -60,7 +60,8 @@ def test_the_desk_registers_a_patient_and_hands_over_a_link_that_opens(
 
     with fresh_page(browser, PHONE) as patient_page:
         patient_page.goto(url)
-        assert patient_page.url == f"{live_server.url}/form/"
+        # The link asks the patient's date of birth before anything else.
+        assert patient_page.url == f"{live_server.url}/form/confirm/"
         assert "Before your visit" in patient_page.content()
 
     page.get_by_role("link", name="Done").click()
@@ -85,7 +86,7 @@ def test_the_tablet_goes_from_the_desk_to_the_patient_and_back_to_a_neutral_scre
     page.goto(f"{live_server.url}/desk/patients/{intake.patient_id}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Open on this tablet").click()
-    page.wait_for_url(f"{live_server.url}/form/")
+    page.wait_for_url(f"{live_server.url}/form/confirm/")  # the patient says their birth date
     assert page.get_by_role("link", name="Front desk").count() == 0  # the staff navbar is gone
     page.get_by_role("button", name="Stop for now and hand the tablet back").click()
     page.wait_for_url(f"{live_server.url}/tablet/")

@@ -15,7 +15,7 @@ from intake.answers import answers_from_history
 from intake.models import Intake
 from intake.questions import STEP_SLUGS
 from referrals.models import RedFlagAlert
-from tests.e2e.patient_form import answer_the_back_page
+from tests.e2e.patient_form import answer_the_back_page, confirm_birth_date
 from tests.factories import IntakeFactory, PatientFactory
 from tests.intake.factories import new_link
 from tests.referrals.factories import URGENT, vignette
@@ -51,6 +51,7 @@ def test_a_red_flag_history_submitted_on_a_phone_ends_on_the_emergency_page_and_
     link = new_link(intake)
 
     page.goto(f"{live_server.url}/p/{link.token}/")
+    confirm_birth_date(page, intake)
     page.goto(f"{live_server.url}/form/back/")
     # The red-flag step keeps its static warning.
     expect(page.get_by_role("note")).to_contain_text("do not wait for your appointment")

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import IntakeFactory
-from tests.intake.factories import new_link
+from tests.intake.factories import new_link, open_link
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +29,7 @@ def link(visit):
 
 def _patient_client(link) -> Client:
     client = Client()
-    response = client.get(f"/p/{link.token}/")
-    assert response.status_code == 302
+    open_link(client, link)
     return client
 
 

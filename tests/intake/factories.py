@@ -88,3 +88,17 @@ def fill_all_steps(
 
 # Yes to saddle numbness: the URG-1 red flag (possible cauda equina syndrome).
 RED_FLAG_CHANGES: dict[str, dict[str, object]] = {"back": {"saddle_numbness": "yes"}}
+
+
+def confirm_birth_date(client, intake: Intake) -> None:
+    """Say the patient's date of birth in a browser holding the intake's session."""
+    born = intake.patient.date_of_birth
+    response = client.post("/form/confirm/", {"date_of_birth": born.isoformat()})
+    assert response.status_code == 302, response.content[:300]
+    assert response["Location"] == "/form/"
+
+
+def open_link(client, link) -> None:
+    """Open the link in `client` as its patient would: the token, then the date of birth."""
+    assert client.get(f"/p/{link.token}/").status_code == 302
+    confirm_birth_date(client, link.invitation.intake)

@@ -8,6 +8,8 @@ anyone: the token is the key.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.intake.factories import post_data
@@ -23,6 +25,8 @@ from tests.matrix import (
 )
 
 EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
+# Inside the window of visit dates the desk accepts (intake/visit_dates.py).
+NEXT_MONTH = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # noqa: DTZ011 - a calendar date
 
 
 def desk(ok: int) -> dict[str, int | str]:
@@ -76,7 +80,7 @@ ENDPOINTS = (
         "post",
         "/desk/patients/{patient}/visits/",
         desk(302),
-        data={"visit_date": "2099-01-01"},
+        data={"visit_date": NEXT_MONTH},
     ),
     Endpoint(
         "intake:link_create",
@@ -107,7 +111,23 @@ ENDPOINTS = (
         answers=(staff(200), staff(302)),
         data={"reason": "r"},
     ),
-    Endpoint("intake:patient_link", "get", "/p/{token}/", answers(EVERYONE, 302)),
+    # A browser signed in as staff is not let in (it is told why, and offered to sign out).
+    Endpoint(
+        "intake:patient_link",
+        "get",
+        "/p/{token}/",
+        answers(EVERYONE, 302) | answers(STAFF_PERSONAS, 403),
+    ),
+    # The patients' browsers here have confirmed the date of birth: on to the form.
+    Endpoint("intake:form_confirm", "get", "/form/confirm/", patient_form(302), wrong_method="put"),
+    Endpoint(
+        "intake:form_confirm",
+        "post",
+        "/form/confirm/",
+        patient_form(302),
+        data={"date_of_birth": "1990-05-17"},
+        wrong_method="put",
+    ),
     Endpoint("intake:form_start", "get", "/form/", patient_form(200)),
     *form_rows(
         "intake:form_step",

@@ -82,7 +82,8 @@ def test_a_file_that_is_not_json_fails_with_exit_2(tmp_path, db) -> None:
     with pytest.raises(CommandError) as caught:
         _run("import_history", str(path), "--mrn", "MRN42")
     assert caught.value.returncode == 2
-    assert "not JSON (line 1" in str(caught.value)
+    assert "not valid JSON: " in str(caught.value)
+    assert "(line 1, column 24)" in str(caught.value)
 
 
 def test_importing_for_an_unknown_clinic_number_is_refused(tmp_path, db) -> None:
@@ -157,3 +158,38 @@ def test_retriage_needs_all_or_ids(db) -> None:
         _run("retriage")
     with pytest.raises(CommandError):
         _run("retriage", "--all", "3")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"schema_version": "1", "training": {"weekly_km_now": ' + "9" * 5000 + "}}",
+            "a number too long to read",
+        ),
+    ],
+    ids=["deeply-nested", "integer-of-5000-digits"],
+)
+def test_a_file_python_cannot_read_as_json_fails_with_exit_2_naming_the_problem(
+    tmp_path, db, text, problem
+) -> None:
+    PatientFactory(mrn="MRN42")
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        _run("import_history", str(path), "--mrn", "MRN42")
+    assert caught.value.returncode == 2
+    assert problem in str(caught.value)
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_import_refuses_a_visit_date_outside_the_window(tmp_path, db, day) -> None:
+    PatientFactory(mrn="MRN42")
+    history = _history_file(tmp_path, {"schema_version": "1"})
+    with pytest.raises(CommandError) as caught:
+        _run("import_history", str(history), "--mrn", "MRN42", "--visit-date", day)
+    assert caught.value.returncode == 2
+    assert f"The visit date {day} is outside the dates the clinic accepts" in str(caught.value)
+    assert not Intake.objects.exists()

@@ -9,7 +9,7 @@ from intake.emergency import WHAT_TO_DO_NOW, emergency_advice
 from intake.models import Intake
 from intake.triage import RED_FLAG_LABELS
 from tests.factories import IntakeFactory
-from tests.intake.factories import RED_FLAG_CHANGES, fill_all_steps
+from tests.intake.factories import RED_FLAG_CHANGES, confirm_birth_date, fill_all_steps
 
 THANK_YOU = "The clinician will read them before your visit"
 
@@ -73,6 +73,7 @@ def test_on_the_tablet_a_red_flag_shows_the_emergency_page_and_ends_the_session(
 ) -> None:
     intake = IntakeFactory(patient__last_name="Zebedee")
     front_desk_client.post(f"/desk/visits/{intake.pk}/tablet/")
+    confirm_birth_date(front_desk_client, intake)  # the tablet asks too
     fill_all_steps(front_desk_client, changes=RED_FLAG_CHANGES)
 
     response = front_desk_client.post("/form/submit/")

@@ -251,9 +251,13 @@ def test_the_desk_revokes_a_link(front_desk_client) -> None:
 
 
 def test_tablet_mode_signs_the_desk_out_and_opens_the_patients_form(front_desk_client) -> None:
+    from tests.intake.factories import confirm_birth_date
+
     intake = IntakeFactory()
     response = front_desk_client.post(f"/desk/visits/{intake.pk}/tablet/")
     assert response["Location"] == "/form/"
+    assert front_desk_client.get("/form/")["Location"] == "/form/confirm/"
+    confirm_birth_date(front_desk_client, intake)
     assert front_desk_client.get("/form/").status_code == 200
     assert front_desk_client.get("/desk/").status_code == 302  # the staff session is gone
     intake.refresh_from_db()
@@ -262,10 +266,11 @@ def test_tablet_mode_signs_the_desk_out_and_opens_the_patients_form(front_desk_c
 
 
 def test_after_submitting_on_the_tablet_it_shows_a_neutral_screen(front_desk_client) -> None:
-    from tests.intake.factories import fill_all_steps
+    from tests.intake.factories import confirm_birth_date, fill_all_steps
 
     intake = IntakeFactory(patient__last_name="Zebedee")
     front_desk_client.post(f"/desk/visits/{intake.pk}/tablet/")
+    confirm_birth_date(front_desk_client, intake)
     fill_all_steps(front_desk_client)
     response = front_desk_client.post("/form/submit/")
     assert response["Location"] == "/tablet/"

@@ -10,10 +10,18 @@ from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
 
+from audit.actions import AuditAction
+from audit.models import AuditEvent
 from intake.models import Intake, TriageRecord
 from intake.questions import STEPS
 from tests.factories import IntakeFactory
-from tests.intake.factories import fill_all_steps, new_link, post_data
+from tests.intake.factories import (
+    confirm_birth_date,
+    fill_all_steps,
+    new_link,
+    open_link,
+    post_data,
+)
 
 # Link pages ------------------------------------------------------------------------------------
 
@@ -22,9 +30,9 @@ def test_the_link_trades_its_token_for_a_session_and_drops_it_from_the_url(link)
     client = Client()
     response = client.get(f"/p/{link.token}/")
     assert response.status_code == 302
-    assert response["Location"] == "/form/"
-    assert link.token not in response["Location"]
+    assert response["Location"] == "/form/confirm/"
     assert link.token not in str(dict(client.session))
+    confirm_birth_date(client, link.invitation.intake)
     assert client.get("/form/").status_code == 200
 
 
@@ -87,9 +95,27 @@ def test_revoking_the_link_closes_an_open_form(patient_client, visit) -> None:
     assert patient_client.get("/form/where/").status_code == 403
 
 
-def test_opening_the_link_signs_a_staff_member_out_of_that_browser(front_desk_client, link) -> None:
-    front_desk_client.get(f"/p/{link.token}/")
-    assert front_desk_client.get("/desk/").status_code == 302  # to the login page
+def test_a_browser_signed_in_as_staff_is_told_why_the_link_does_not_open(
+    front_desk_client, link
+) -> None:
+    response = front_desk_client.get(f"/p/{link.token}/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This browser is signed in as clinic staff" in body
+    assert 'action="/accounts/logout/"' in body  # offered to sign out
+    assert front_desk_client.get("/desk/").status_code == 200  # still signed in
+    assert front_desk_client.get("/form/").status_code == 403  # and no patient's session
+
+
+def test_a_link_refused_to_staff_is_recorded_and_still_works_for_the_patient(
+    front_desk_client, front_desk, link
+) -> None:
+    front_desk_client.get(f"/p/{link.token}/", REMOTE_ADDR="10.1.2.3")
+    refused = AuditEvent.objects.get(action=AuditAction.LINK_REFUSED_TO_STAFF)
+    assert (refused.actor, refused.ip_address) == (front_desk, "10.1.2.3")
+    link.invitation.refresh_from_db()
+    assert link.invitation.opened_at is None
+    open_link(Client(), link)
 
 
 # Steps ---------------------------------------------------------------------------------------
@@ -115,10 +141,10 @@ def test_each_step_is_saved_when_the_patient_moves_on(patient_client, visit) -> 
 
 def test_reopening_the_link_continues_where_the_patient_left_off(visit, link) -> None:
     first = Client()
-    first.get(f"/p/{link.token}/")
+    open_link(first, link)
     first.post("/form/where/", post_data("where") | {"go": "next"})
     later = Client()  # another day, the same link
-    later.get(f"/p/{link.token}/")
+    open_link(later, link)
     body = later.get("/form/").content.decode()
     assert "Continue where you left off" in body
     assert 'href="/form/when/"' in body

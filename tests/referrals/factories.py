@@ -206,6 +206,20 @@ def ready_referral(**draft_fields: Any) -> Referral:
     return referral
 
 
+def ready_stand_in_referral(**draft_fields: Any) -> Referral:
+    """A signed referral whose letter is ready with a stored stand-in PDF instead of a real
+    render: for tests about access and the trail, not about the letter."""
+    from referrals.models import Letter
+    from referrals.services.letters import _store
+
+    referral = signed_referral(**draft_fields)
+    file_name, digest = _store(b"%PDF-1.7 stand-in")
+    referral.letters.update(status=Letter.Status.READY, file_name=file_name, sha256=digest, size=17)
+    Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.READY)
+    referral.refresh_from_db()
+    return referral
+
+
 def pdf_text(pdf: bytes) -> str:
     """The PDF's text as pypdf extracts it, whitespace collapsed to single spaces."""
     import io

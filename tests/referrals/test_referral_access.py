@@ -14,10 +14,9 @@ import pytest
 from django.urls import reverse
 
 from referrals.models import Letter, Referral
-from referrals.services import letters as services
 from tests.factories import IntakeFactory
 from tests.matrix import Endpoint, MatrixTests, clinicians
-from tests.referrals.factories import draft_referral, reviewed_case, signed_referral
+from tests.referrals.factories import draft_referral, ready_stand_in_referral, reviewed_case
 
 
 def the_drafts_author(ok: int) -> dict[str, int | str]:
@@ -96,15 +95,8 @@ def case(clinician) -> Case:
         clinician=clinician, actions=["xray", "inserts", "spine_review", "self_help"]
     )
     draft = draft_referral(review=review, destination_type="xray")
-    ready = signed_referral(review=review, destination_type="inserts")
-    letter = ready.letters.get()
-    # Access is what these tests are about: a stored stand-in PDF instead of a real render.
-    file_name, digest = services._store(b"%PDF-1.7 stand-in")
-    Letter.objects.filter(pk=letter.pk).update(
-        status=Letter.Status.READY, file_name=file_name, sha256=digest, size=17
-    )
-    Referral.objects.filter(pk=ready.pk).update(status=Referral.Status.READY)
-    return Case(review.intake_id, draft, ready, Letter.objects.get(pk=letter.pk))
+    ready = ready_stand_in_referral(review=review, destination_type="inserts")
+    return Case(review.intake_id, draft, ready, ready.letters.get())
 
 
 @pytest.fixture

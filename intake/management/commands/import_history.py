@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,8 @@ from django.utils import timezone
 from intake.models import Patient
 from intake.services import history_import
 from intake.triage import HistoryError, validate_history
+from intake.triage.batch import parse_json
+from intake.visit_dates import visit_date_refusal
 
 INVALID_FILE = 2  # exit status for a file that is not a valid history
 
@@ -47,10 +48,14 @@ class Command(BaseCommand):
         if patient is None:
             raise CommandError(f"No patient has the clinic number {options['mrn']!r}.")
         now = timezone.now()
+        visit_date = options["visit_date"] or timezone.localdate(now)
+        refusal = visit_date_refusal(visit_date, today=timezone.localdate(now))
+        if refusal:
+            raise CommandError(refusal, returncode=INVALID_FILE)
         intake = history_import(
             patient=patient,
             history=history,
-            visit_date=options["visit_date"] or timezone.localdate(now),
+            visit_date=visit_date,
             actor=None,
             now=now,
         )
@@ -62,9 +67,6 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: cannot read: {error}", returncode=INVALID_FILE) from error
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-                returncode=INVALID_FILE,
-            ) from error
+            return parse_json(text)
+        except ValueError as error:
+            raise CommandError(f"{path}: {error}", returncode=INVALID_FILE) from None

@@ -24,6 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: str, **options: Any) -> None:
         text = self._read(path, options.get("stdin") or sys.stdin)
+        if not text.strip():
+            where = "stdin" if path == "-" else path
+            raise CommandError(f"no input: {where} holds no history to triage", returncode=2)
         total = invalid = 0
         for line in triage_text(text):
             self.stdout.write(line.output)

@@ -99,3 +99,11 @@ def test_from_the_shell_it_writes_every_line_then_exits_2(jsonl_with_a_bad_line:
 
     assert (completed.returncode, len(completed.stdout.splitlines())) == (2, 3)
     assert "1 of 3 histories invalid" in completed.stderr
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n"], ids=["empty", "blank-lines"])
+def test_empty_input_says_no_input_and_exits_2(text: str) -> None:
+    with pytest.raises(CommandError, match="no input: stdin holds no history") as caught:
+        run_triage("-", stdin=io.StringIO(text))
+
+    assert caught.value.returncode == 2
