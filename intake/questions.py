@@ -353,7 +353,8 @@ STEPS: tuple[Step, ...] = (
                 "could_not_bear_weight_4_steps",
                 "injury",
                 "yesno",
-                "Right after the injury, could you not take 4 steps on that foot, and still cannot?",
+                "Were you unable to walk 4 steps on that foot right after the injury, and are you "
+                "still unable to now?",
                 choices=YES_NO,
                 required=True,
                 show_if=ShowIf("recent_injury", ("yes",)),
