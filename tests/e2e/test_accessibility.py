@@ -173,3 +173,18 @@ def test_the_foot_maps_tab_order_follows_the_drawing_from_the_toes(live_server, 
         "heel",
         "dorsum",
     ]
+
+
+def test_both_feet_draws_both_and_the_keyboard_meets_each_place_once(live_server, axe_page) -> None:
+    page = axe_page
+    link = new_link(IntakeFactory())
+    page.goto(f"{live_server.url}/p/{link.token}/")
+    page.goto(f"{live_server.url}/form/where/")
+    page.locator('input[name="side"][value="both"] + label').click()
+
+    assert page.locator('[data-foot-map-drawing="left"]').is_visible()
+    assert page.locator('[data-foot-map-drawing="right"]').is_visible()
+    stops = page.locator('[data-foot-map-drawing] [role="checkbox"][tabindex="0"]')
+    assert stops.count() == 7
+    page.locator('[data-foot-map-drawing="right"] [data-region="heel"]').click()
+    assert page.locator('input[name="regions"][value="heel"]').is_checked()
