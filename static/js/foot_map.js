@@ -65,7 +65,17 @@
       });
     });
 
-    Object.keys(boxes).forEach(function (code) { boxes[code].addEventListener("change", refresh); });
+    // "I'm not sure where" and marked places exclude each other (the server refuses both).
+    Object.keys(boxes).forEach(function (code) {
+      boxes[code].addEventListener("change", function () {
+        if (boxes[code].checked) {
+          Object.keys(boxes).forEach(function (other) {
+            if (other !== code && (code === "not_sure" || other === "not_sure")) boxes[other].checked = false;
+          });
+        }
+        refresh();
+      });
+    });
 
     // Show the foot the patient chose on the same page. Both feet: both drawings; the regions
     // are one set for both feet, so the right drawing is a pointer-only mirror and the keyboard

@@ -188,3 +188,21 @@ def test_both_feet_draws_both_and_the_keyboard_meets_each_place_once(live_server
     assert stops.count() == 7
     page.locator('[data-foot-map-drawing="right"] [data-region="heel"]').click()
     assert page.locator('input[name="regions"][value="heel"]').is_checked()
+
+
+def test_im_not_sure_where_clears_the_marked_places_and_saves(live_server, axe_page) -> None:
+    page = axe_page
+    intake = IntakeFactory()
+    link = new_link(intake)
+    page.goto(f"{live_server.url}/p/{link.token}/")
+    page.goto(f"{live_server.url}/form/where/")
+    page.locator('input[name="side"][value="left"] + label').click()
+    page.locator('[data-foot-map-drawing="left"] [data-region="heel"]').click()
+
+    page.get_by_label("I'm not sure where").check()
+
+    assert not page.locator('input[name="regions"][value="heel"]').is_checked()
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/form/when/")
+    intake.refresh_from_db()
+    assert intake.answers["symptoms"] == {"side": "left"}
