@@ -23,7 +23,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.histories import Mix, random_history  # noqa: E402
+from bench.serve import free_port, wait_until_listening  # noqa: E402
 
 DB_NAME = "bench_dashboard"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -220,12 +220,6 @@ def seed(n: int, rng: random.Random, out) -> None:  # noqa: ANN001 - a text stre
 # --- serving and timing -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Client:
     """A tiny HTTP client with a cookie jar (one connection per request, as gunicorn's sync
     workers close it anyway)."""
@@ -288,7 +282,7 @@ def measure(args: argparse.Namespace, out) -> bool:  # noqa: ANN001 - a text str
             "patient__last_name", "patient__mrn"
         )
     )
-    port = _free_port()
+    port = free_port()
     log = Path(tempfile.mkstemp(prefix="bench-dashboard-", suffix=".log")[1])
     env = os.environ | {
         "DATABASE_URL": DATABASE_URL,
@@ -316,12 +310,7 @@ def measure(args: argparse.Namespace, out) -> bool:  # noqa: ANN001 - a text str
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         client = Client(port)
         client.login()
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()

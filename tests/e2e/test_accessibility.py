@@ -78,6 +78,14 @@ def _sign_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
+def _foot_map_page(page, base: str, *, side: str, intake: Intake | None = None) -> None:
+    """A patient on the first step (the foot map) with this foot chosen."""
+    link = new_link(intake or IntakeFactory())
+    page.goto(f"{base}/p/{link.token}/")
+    page.goto(f"{base}/form/where/")
+    page.locator(f'input[name="side"][value="{side}"] + label').click()
+
+
 def test_the_patient_pages_have_no_axe_violations_in_any_state(live_server, axe_page) -> None:
     page = axe_page
     intake = IntakeFactory()
@@ -154,10 +162,7 @@ def test_the_staff_pages_have_no_axe_violations(live_server, axe_page) -> None:
 
 def test_the_foot_maps_tab_order_follows_the_drawing_from_the_toes(live_server, axe_page) -> None:
     page = axe_page
-    link = new_link(IntakeFactory())
-    page.goto(f"{live_server.url}/p/{link.token}/")
-    page.goto(f"{live_server.url}/form/where/")
-    page.locator('input[name="side"][value="left"]').check()
+    _foot_map_page(page, live_server.url, side="left")
 
     stops = []
     for _ in range(7):
@@ -177,10 +182,7 @@ def test_the_foot_maps_tab_order_follows_the_drawing_from_the_toes(live_server, 
 
 def test_both_feet_draws_both_and_the_keyboard_meets_each_place_once(live_server, axe_page) -> None:
     page = axe_page
-    link = new_link(IntakeFactory())
-    page.goto(f"{live_server.url}/p/{link.token}/")
-    page.goto(f"{live_server.url}/form/where/")
-    page.locator('input[name="side"][value="both"] + label').click()
+    _foot_map_page(page, live_server.url, side="both")
 
     assert page.locator('[data-foot-map-drawing="left"]').is_visible()
     assert page.locator('[data-foot-map-drawing="right"]').is_visible()
@@ -193,10 +195,7 @@ def test_both_feet_draws_both_and_the_keyboard_meets_each_place_once(live_server
 def test_im_not_sure_where_clears_the_marked_places_and_saves(live_server, axe_page) -> None:
     page = axe_page
     intake = IntakeFactory()
-    link = new_link(intake)
-    page.goto(f"{live_server.url}/p/{link.token}/")
-    page.goto(f"{live_server.url}/form/where/")
-    page.locator('input[name="side"][value="left"] + label').click()
+    _foot_map_page(page, live_server.url, side="left", intake=intake)
     page.locator('[data-foot-map-drawing="left"] [data-region="heel"]').click()
 
     page.get_by_label("I'm not sure where").check()
