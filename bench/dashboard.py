@@ -24,7 +24,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.histories import Mix, random_history  # noqa: E402
-from bench.serve import free_port, wait_until_listening  # noqa: E402
+from bench.serve import free_port, gunicorn  # noqa: E402
 
 DB_NAME = "bench_dashboard"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -291,26 +290,18 @@ def measure(args: argparse.Namespace, out) -> bool:  # noqa: ANN001 - a text str
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": tempfile.mkdtemp(prefix="bench-dashboard-var-"),
     }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
+    server = gunicorn(
+        port=port,
+        env=env,
+        workers=args.workers,
+        options=[
             "--access-logfile",
             str(log),
             "--access-logformat",
             "%(m)s %(U)s %(s)s %(D)sus",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_listening(port)
         client = Client(port)
         client.login()
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()

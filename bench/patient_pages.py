@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serve import free_port, wait_until_listening  # noqa: E402
+from bench.serve import free_port, gunicorn  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 GOAL_BYTES = 35_000
@@ -127,23 +127,9 @@ def main() -> None:
     }
     env.pop("CI", None)
     token = _prepare(env)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = gunicorn(port=port, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_listening(port)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
