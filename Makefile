@@ -12,7 +12,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 endif
 
-.PHONY: install system-check run test lint format migrate demo bench clean
+.PHONY: install system-check node-install run test lint format migrate demo bench clean
 
 system-check:
 	@$(PYTHON) scripts/check_system.py
@@ -27,6 +27,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	@touch $@
 
 install: system-check $(VENV)/.installed
+
+# axe-core for the browser suite's accessibility checks (tests/e2e/test_accessibility.py);
+# reinstalled only when the lock file changed. Without npm the accessibility checks skip locally.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-install:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; \
+	else echo "npm not found: the axe-core accessibility checks will be skipped (apt-get install npm)"; fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -46,7 +56,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint node-install
 ifeq ($(CI),true)
 	$(BIN)/python scripts/check_services.py
 endif
@@ -56,4 +66,4 @@ bench: install
 	$(BIN)/python bench/triage.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache .hypothesis

@@ -23,9 +23,7 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.histories import Mix, random_history  # noqa: E402
+from bench.serve import free_port, gunicorn  # noqa: E402
 
 DB_NAME = "bench_dashboard"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -220,12 +219,6 @@ def seed(n: int, rng: random.Random, out) -> None:  # noqa: ANN001 - a text stre
 # --- serving and timing -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Client:
     """A tiny HTTP client with a cookie jar (one connection per request, as gunicorn's sync
     workers close it anyway)."""
@@ -288,7 +281,7 @@ def measure(args: argparse.Namespace, out) -> bool:  # noqa: ANN001 - a text str
             "patient__last_name", "patient__mrn"
         )
     )
-    port = _free_port()
+    port = free_port()
     log = Path(tempfile.mkstemp(prefix="bench-dashboard-", suffix=".log")[1])
     env = os.environ | {
         "DATABASE_URL": DATABASE_URL,
@@ -297,31 +290,18 @@ def measure(args: argparse.Namespace, out) -> bool:  # noqa: ANN001 - a text str
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": tempfile.mkdtemp(prefix="bench-dashboard-var-"),
     }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
+    server = gunicorn(
+        port=port,
+        env=env,
+        workers=args.workers,
+        options=[
             "--access-logfile",
             str(log),
             "--access-logformat",
             "%(m)s %(U)s %(s)s %(D)sus",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         client = Client(port)
         client.login()
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()

@@ -68,6 +68,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it compresses what every other layer produced. Compressing in the app (not at the
+    # proxy) works the same under runserver, gunicorn and whatever proxy a clinic puts in front,
+    # and Django's GZipMiddleware pads each response with random bytes against BREACH (pages carry
+    # CSRF tokens). WhiteNoise's pre-compressed static files already say Content-Encoding and pass.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files from gunicorn (one image, no separate file server).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -237,6 +242,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Locally WhiteNoise serves straight from the app folders; in the image from collectstatic's output.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from intake.questions import STEPS, Question, Step
+from intake.questions import NOT_SURE_WHERE, STEPS, Question, Step
 from intake.triage.schema import SCHEMA_PATH
 
 SCHEMA_VERSION = "1"
@@ -101,6 +101,8 @@ def form_initial(step: Step, answers: Mapping[str, Any], *, completed: bool) -> 
             value = schema_field(question.section, question.key).get("default")
             if value is None and question.kind == "yesno":
                 value = False
+        if question.kind == "regions" and not value and completed:
+            value = [NOT_SURE_WHERE]  # a finished page without places: the patient was not sure
         if question.kind == "yesno" and isinstance(value, bool):
             value = "yes" if value else "no"
         if value is not None:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from intake.answers import is_shown
-from intake.questions import Question, Step
+from intake.questions import NOT_SURE_WHERE, Question, Step
 from intake.visit_dates import visit_date_refusal
 
 # Plain words for the patient; the defaults ("This field is required.") read like a machine.
@@ -21,7 +21,7 @@ _REQUIRED = {
     "choice": "Please choose one answer.",
     "yesno": "Please answer yes or no.",
     "multi": "Please tick at least one.",
-    "regions": "Please mark at least one place on the foot, or tick “The whole foot”.",
+    "regions": "Please mark at least one place on the foot, or tick “I'm not sure where”.",
     "integer": "Please enter a number.",
     "number": "Please enter a number.",
 }
@@ -99,8 +99,8 @@ def _to_json(question: Question, value: Any) -> Any:
     if question.kind == "yesno":
         return value == "yes"
     if question.kind in ("multi", "regions"):
-        ticked = set(value)
-        return [code for code in question.choices if code in ticked]  # the schema's order
+        ticked = set(value) - {NOT_SURE_WHERE}
+        return [code for code in question.choices if code in ticked] or None  # the schema's order
     if question.kind == "number":
         value = round(float(value), 1)
         return int(value) if value.is_integer() else value
@@ -120,6 +120,13 @@ class StepForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for question in self.step.questions:
+            marked = data.get(question.key) or []
+            if question.kind == "regions" and NOT_SURE_WHERE in marked and len(marked) > 1:
+                self.add_error(
+                    question.key,
+                    "Please either mark places on the foot or tick “I'm not sure where”, not both.",
+                )
         for question in self.step.questions:
             if question.show_if is None:
                 continue

@@ -21,6 +21,10 @@ REGION_LABELS: dict[str, str] = {
     "dorsum": "Top of the foot",
     "whole_foot": "The whole foot",
 }
+# The patient's honest "I don't know" on the foot map: a form answer only, never stored (the
+# history then has no regions, which the schema allows; 44 of 57 test histories had none).
+NOT_SURE_WHERE = "not_sure"
+NOT_SURE_WHERE_LABEL = "I'm not sure where"
 
 Kind = Literal["choice", "multi", "yesno", "integer", "number", "regions"]
 
@@ -97,7 +101,7 @@ STEPS: tuple[Step, ...] = (
                 "symptoms",
                 "regions",
                 "Where on the foot? Mark every place that goes numb.",
-                choices=REGION_LABELS,
+                choices=REGION_LABELS | {NOT_SURE_WHERE: NOT_SURE_WHERE_LABEL},
                 required=True,
             ),
             Question(
@@ -353,7 +357,8 @@ STEPS: tuple[Step, ...] = (
                 "could_not_bear_weight_4_steps",
                 "injury",
                 "yesno",
-                "Right after the injury, could you not take 4 steps on that foot, and still cannot?",
+                "Were you unable to walk 4 steps on that foot right after the injury, and are you "
+                "still unable to now?",
                 choices=YES_NO,
                 required=True,
                 show_if=ShowIf("recent_injury", ("yes",)),

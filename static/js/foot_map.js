@@ -65,16 +65,36 @@
       });
     });
 
-    Object.keys(boxes).forEach(function (code) { boxes[code].addEventListener("change", refresh); });
+    // "I'm not sure where" and marked places exclude each other (the server refuses both).
+    Object.keys(boxes).forEach(function (code) {
+      boxes[code].addEventListener("change", function () {
+        if (boxes[code].checked) {
+          Object.keys(boxes).forEach(function (other) {
+            if (other !== code && (code === "not_sure" || other === "not_sure")) boxes[other].checked = false;
+          });
+        }
+        refresh();
+      });
+    });
 
-    // Show the foot the patient chose on the same page (both feet: the left one stands for both).
+    // Show the foot the patient chose on the same page. Both feet: both drawings; the regions
+    // are one set for both feet, so the right drawing is a pointer-only mirror and the keyboard
+    // and screen readers meet each region once, on the left drawing.
     var form = map.closest("form");
     var sideName = map.dataset.sideField;
     function showSide() {
       var chosen = form && form.querySelector('input[name="' + sideName + '"]:checked');
-      var foot = chosen && chosen.value === "right" ? "right" : "left";
+      var side = chosen ? chosen.value : "left";
       map.querySelectorAll("[data-foot-map-drawing]").forEach(function (drawing) {
-        drawing.hidden = drawing.dataset.footMapDrawing !== foot;
+        var foot = drawing.dataset.footMapDrawing;
+        var mirror = side === "both" && foot === "right";
+        drawing.hidden = !(side === "both" || foot === (side === "right" ? "right" : "left"));
+        drawing.querySelectorAll("svg").forEach(function (svg) {
+          if (mirror) svg.setAttribute("aria-hidden", "true"); else svg.removeAttribute("aria-hidden");
+        });
+        drawing.querySelectorAll('[role="checkbox"]').forEach(function (shape) {
+          shape.setAttribute("tabindex", mirror ? "-1" : "0");
+        });
       });
     }
     if (form) {

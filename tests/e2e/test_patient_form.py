@@ -136,6 +136,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     # Review and submit.
     page.wait_for_url("**/form/review/")
     _no_sideways_scroll(page)
+    page.locator("#review-where").click()  # the sections are folded: open the first
     legend = page.locator(".foot-map__legend")
     assert "Right foot, marked:" in legend.inner_text()
     assert legend.locator("li").all_inner_texts() == ["Between the 3rd and 4th toes", "Heel"]

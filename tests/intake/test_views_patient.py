@@ -334,3 +334,25 @@ def test_a_text_box_is_tied_to_its_help_and_its_error(patient_client) -> None:
     assert 'aria-describedby="id_weeks_since_onset-help id_weeks_since_onset-error"' in box
     assert 'aria-invalid="true"' in box
     assert 'value="soon"' in box
+
+
+def test_im_not_sure_where_completes_the_map_and_stores_no_regions(patient_client, visit) -> None:
+    response = patient_client.post(
+        "/form/where/", post_data("where", regions=["not_sure"]) | {"go": "next"}
+    )
+
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert "regions" not in visit.answers["symptoms"]
+    assert 'value="not_sure" id="id_regions-not_sure" checked' in (
+        patient_client.get("/form/where/").content.decode()
+    )
+
+
+def test_im_not_sure_where_with_marked_places_is_refused(patient_client) -> None:
+    response = patient_client.post(
+        "/form/where/", post_data("where", regions=["heel", "not_sure"]) | {"go": "next"}
+    )
+
+    assert response.status_code == 200
+    assert "either mark places on the foot or tick" in response.content.decode()
