@@ -309,10 +309,10 @@ class Client:
         conn.close()
         return response.status, dict(response.getheaders()), data, elapsed
 
-    def login(self) -> None:
+    def login(self, username: str = USERNAME, password: str = PASSWORD) -> None:
         status, _, page, _ = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        form = urlencode({"csrfmiddlewaretoken": token, "username": USERNAME, "password": PASSWORD})
+        form = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
         status, headers, _, _ = self.request("POST", "/accounts/login/", form)
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"Login failed ({status}).")
