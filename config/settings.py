@@ -254,6 +254,30 @@ STORAGES = {
 }
 # Letters and handouts: outside every public URL, served only through the checked download view.
 PRIVATE_STORAGE_DIR = Path(env_str("PRIVATE_STORAGE_DIR", str(VAR_DIR / "private")))
+# When web servers and workers run on different machines they cannot share that directory: with
+# LETTERS_S3_BUCKET set, letters go to S3-compatible object storage instead (django-storages),
+# private objects under the same random names, read back only by the download view (never a
+# public or signed URL handed out; the signature below only guards a stray .url() call).
+LETTERS_S3_BUCKET = env_str("LETTERS_S3_BUCKET", "")
+if LETTERS_S3_BUCKET:
+    STORAGES["letters"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": LETTERS_S3_BUCKET,
+            "endpoint_url": env_url("LETTERS_S3_ENDPOINT_URL", "", schemes=("http", "https"))
+            or None,
+            "region_name": env_str("LETTERS_S3_REGION", "") or None,
+            "access_key": env_str("LETTERS_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("LETTERS_S3_SECRET_ACCESS_KEY", "") or None,
+            "addressing_style": env_choice(
+                "LETTERS_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")
+            ),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
 
 # Every field is drawn by templates/components/field.html, with its label, help, errors and aria:
 # crispy-forms reaches it through the pack's field template, which the project overrides

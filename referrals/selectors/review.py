@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
 from audit.models import AuditEvent
 from intake.models import Intake, Patient, TriageRecord
@@ -35,6 +38,9 @@ QUEUE_PAGE_SIZE = 25
 CASE_AUDIT_LIMIT = 50
 SEARCH_WORDS = 3  # more words than this narrow nothing a clinician needs
 NARROW_SEARCH_PATIENTS = 5000  # up to this many matching patients, search by their ids (_search)
+# The queue counts at most this many cases (400 pages): beyond it the page says "10,000+" and asks
+# for narrower filters. See CappedPaginator.
+QUEUE_COUNT_CAP = 10_000
 
 
 AWAITING = "awaiting"
@@ -115,6 +121,36 @@ class QueuePage:
     fingerprint: str  # changes when what this page shows changes (the poll's "anything new?")
 
 
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at QUEUE_COUNT_CAP.
+
+    COUNT(*) over every matching case grows with the table (at 1,000,000 intakes the all-states
+    queue counts 970,000 rows on each page and each poll), and nobody pages through more than
+    400 pages: beyond the cap the page shows "10,000+" and the filters narrow it. Counting a
+    LIMIT-ed subquery reads at most QUEUE_COUNT_CAP + 1 index entries, whatever the table's size.
+    Paging stays by number (OFFSET over an index-only walk of ids, bounded by the same cap), so
+    links, the poll's fingerprint and the tests keep their meaning; keyset paging would bound a
+    deep page's cost too, but it is already bounded here and would lose "page n of m".
+    """
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by()[: QUEUE_COUNT_CAP + 1].count()
+        self.capped = counted > QUEUE_COUNT_CAP
+        return min(counted, QUEUE_COUNT_CAP)
+
+    capped = False
+
+
+def _ids_in(ids: list[int]) -> list[int] | RawSQL:
+    """`ids` for a `__in` filter: on PostgreSQL one array parameter instead of thousands of
+    literals, which the count and the page would otherwise each parse and plan (a search for a
+    common name prefix sent 4,960 of them twice)."""
+    if connection.vendor != "postgresql":
+        return ids
+    return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+
+
 def _search(queryset: QuerySet[Intake], text: str) -> QuerySet[Intake]:
     """Each word must start the patient's first name, last name or MRN (case-insensitive).
 
@@ -135,10 +171,11 @@ def _search(queryset: QuerySet[Intake], text: str) -> QuerySet[Intake]:
             | Q(first_name__istartswith=word)
             | Q(mrn__istartswith=word)
         )
-    patients = Patient.objects.filter(matches)
+    # Unordered: Patient's default ordering would sort every match before the LIMIT.
+    patients = Patient.objects.filter(matches).order_by()
     few = list(patients.values_list("id", flat=True)[: NARROW_SEARCH_PATIENTS + 1])
     if len(few) <= NARROW_SEARCH_PATIENTS:
-        return queryset.filter(patient_id__in=few)
+        return queryset.filter(patient_id__in=_ids_in(few))
     return queryset.filter(patient__in=patients)
 
 
@@ -234,7 +271,7 @@ def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
         fields.append("review__state")
     # Page through ids alone (an index-only walk, even at page 500), then load the 25 rows with
     # their joins: OFFSET over the joined rows would read every skipped row's patient and triage.
-    page = Paginator(
+    page = CappedPaginator(
         queue_queryset(filters).values_list("id", flat=True), QUEUE_PAGE_SIZE
     ).get_page(filters.page)
     ids = list(page.object_list)

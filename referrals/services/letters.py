@@ -32,6 +32,8 @@ from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -508,12 +510,12 @@ def letter_render(
     )
     if finished != 1:
         # Another worker took the letter over (this one was presumed dead): keep theirs.
-        _private_path(file_name).unlink(missing_ok=True)
+        _discard(file_name)
         return None
     if letter.file_name and letter.file_name != file_name:
         # A re-render (after a damaged file or a retry) replaces the file: no stale copy of the
         # patient's letter stays on disk.
-        _private_path(letter.file_name).unlink(missing_ok=True)
+        _discard(letter.file_name)
     Referral.objects.filter(pk=claim.referral_id, status=Referral.Status.RENDERING).update(
         status=Referral.Status.READY, error=""
     )
@@ -568,6 +570,12 @@ def letter_retry(*, letter: Letter, user: AbstractBaseUser) -> Letter:
 # --- private storage ----------------------------------------------------------------------------
 
 
+def _object_store() -> Storage | None:
+    """The S3-compatible store when LETTERS_S3_BUCKET configures one, else None (the local
+    directory PRIVATE_STORAGE_DIR)."""
+    return storages["letters"] if "letters" in settings.STORAGES else None
+
+
 def _private_path(file_name: str) -> Path:
     root = Path(settings.PRIVATE_STORAGE_DIR).resolve()
     path = (root / file_name).resolve()
@@ -580,6 +588,11 @@ def _store(pdf: bytes) -> tuple[str, str]:
     """Write the PDF under a random name outside every public URL; fsync before it counts."""
     token = secrets.token_hex(16)
     file_name = f"{LETTERS_DIR}/{token[:2]}/{token}.pdf"
+    digest = hashlib.sha256(pdf).hexdigest()
+    store = _object_store()
+    if store is not None:
+        # One PUT: an object appears whole or not at all, so no partial file to rename.
+        return store.save(file_name, ContentFile(pdf)), digest
     path = _private_path(file_name)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial_path = path.with_suffix(".part")
@@ -589,7 +602,23 @@ def _store(pdf: bytes) -> tuple[str, str]:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial_path, path)
-    return file_name, hashlib.sha256(pdf).hexdigest()
+    return file_name, digest
+
+
+def _read(file_name: str) -> bytes:
+    store = _object_store()
+    if store is None:
+        return _private_path(file_name).read_bytes()
+    with store.open(file_name, "rb") as handle:
+        return handle.read()
+
+
+def _discard(file_name: str) -> None:
+    store = _object_store()
+    if store is None:
+        _private_path(file_name).unlink(missing_ok=True)
+    else:
+        store.delete(file_name)  # deleting a missing object is not an error in S3
 
 
 def letter_read_verified(*, letter: Letter) -> bytes:
@@ -597,7 +626,7 @@ def letter_read_verified(*, letter: Letter) -> bytes:
     if letter.status != Letter.Status.READY or not letter.file_name:
         raise LetterError("This letter is not ready.")
     try:
-        data = _private_path(letter.file_name).read_bytes()
+        data = _read(letter.file_name)
     except OSError as exc:
         raise LetterIntegrityError("The letter's file is missing from storage.") from exc
     if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), letter.sha256):

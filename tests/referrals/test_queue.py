@@ -237,6 +237,37 @@ def test_a_page_past_the_end_shows_the_last_page(clinician_client) -> None:
     assert _row_ids(response) == [intake.pk]
 
 
+def test_the_count_stops_at_the_cap_and_says_there_are_more(clinician_client, monkeypatch) -> None:
+    monkeypatch.setattr("referrals.selectors.review.QUEUE_COUNT_CAP", QUEUE_PAGE_SIZE * 2)
+    for _ in range(QUEUE_PAGE_SIZE * 2 + 1):
+        submitted_intake()
+
+    body = clinician_client.get("/review/").content.decode()
+
+    assert f"{QUEUE_PAGE_SIZE * 2}+ cases · page 1 of 2+ · narrow the filters" in body
+
+
+def test_pages_up_to_the_cap_are_served_and_past_it_the_last_one(
+    clinician_client, monkeypatch
+) -> None:
+    monkeypatch.setattr("referrals.selectors.review.QUEUE_COUNT_CAP", QUEUE_PAGE_SIZE)
+    intakes = [submitted_intake(submitted_at=_ago(100 - i)) for i in range(QUEUE_PAGE_SIZE + 2)]
+
+    assert _row_ids(clinician_client.get("/review/?page=2")) == [
+        i.pk for i in intakes[:QUEUE_PAGE_SIZE]
+    ]
+
+
+def test_a_count_under_the_cap_is_exact(clinician_client, monkeypatch) -> None:
+    monkeypatch.setattr("referrals.selectors.review.QUEUE_COUNT_CAP", 3)
+    for _ in range(3):
+        submitted_intake()
+
+    body = clinician_client.get("/review/").content.decode()
+
+    assert "3 cases · refreshes by itself" in body
+
+
 def test_an_empty_queue_says_so(clinician_client) -> None:
     assert "No cases match" in clinician_client.get("/review/").content.decode()
 
