@@ -11,11 +11,8 @@ from tests.matrix import (
     SIGNED_OUT,
     STAFF_PERSONAS,
     Endpoint,
+    MatrixTests,
     answers,
-    check_endpoint,
-    check_wrong_method,
-    rows,
-    rows_by_persona,
 )
 from tests.referrals.factories import CaseReviewFactory
 from tests.referrals.selfhelp import browser_with, follow_up_link
@@ -67,11 +64,5 @@ def objects(db) -> dict[str, object]:
     return {}
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_each_role_gets_what_it_may_at_each_url(request, objects, endpoint, persona) -> None:
-    check_endpoint(request, endpoint, persona, objects)
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+class TestTheFollowUpUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS

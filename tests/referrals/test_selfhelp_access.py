@@ -12,11 +12,8 @@ from tests.matrix import (
     SIGNED_OUT,
     STAFF_PERSONAS,
     Endpoint,
+    MatrixTests,
     answers,
-    check_endpoint,
-    check_wrong_method,
-    rows,
-    rows_by_persona,
 )
 from tests.referrals.factories import CaseReviewFactory
 from tests.referrals.selfhelp import browser_with, handout_link, reviewed_self_help_case
@@ -80,11 +77,5 @@ def objects(case) -> dict[str, object]:
     return {"case": case.pk, "token": handout_link(reviewed_self_help_case()).token}
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_each_role_gets_what_it_may_at_each_url(request, objects, endpoint, persona) -> None:
-    check_endpoint(request, endpoint, persona, objects)
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_each_url_refuses_the_wrong_method(request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+class TestTheSelfHelpUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS
