@@ -113,13 +113,19 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
-class TrainingLoadChart:
+class PlotArea:
+    """The SVG canvas and the plot's edges inside it, in user units: what every chart has."""
+
     width: int
     height: int
     left: float
     right: float
     top: float
     bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingLoadChart(PlotArea):
     groups: tuple[Group, ...]
     ticks: tuple[Tick, ...]
     title: str
@@ -338,13 +344,7 @@ class ScorePoint:
 
 
 @dataclass(frozen=True, slots=True)
-class NumbnessChart:
-    width: int
-    height: int
-    left: float
-    right: float
-    top: float
-    bottom: float
+class NumbnessChart(PlotArea):
     points: tuple[ScorePoint, ...]
     ticks: tuple[Tick, ...]
     line: str  # the SVG polyline's points through the scored dots
