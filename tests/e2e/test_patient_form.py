@@ -114,13 +114,15 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     answer_step(page, "back", dict.fromkeys(BACK_QUESTIONS, "no"))
     answer_step(page, "health", {"foot_cold_or_pale": "no", "calf_pain_when_walking": "no"})
 
-    # 9. What was tried: weeks are asked once something is ticked.
+    # 9. What was tried: items, weeks and outcome are asked once the patient says they tried.
     page.wait_for_url("**/form/care/")
     weeks = page.locator("#q-weeks")
     assert weeks.is_hidden()
-    choose(page, "tried", "looser_lacing")
+    assert page.locator("#q-tried").is_hidden()
+    choose(page, "tried_anything", "yes")
     expect(weeks).to_be_visible()
-    page.get_by_label("For how many weeks have you tried them?").fill("3")
+    choose(page, "tried", "looser_lacing")
+    page.get_by_label("For how many weeks have you tried it?").fill("3")
     choose(page, "outcome", "no_change")
     choose(page, "inserts", "none")
     choose(page, "injection", "none")
@@ -130,7 +132,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/form/care/")
     assert page.locator('input[name="tried"][value="looser_lacing"]').is_checked()
-    assert page.get_by_label("For how many weeks have you tried them?").input_value() == "3"
+    assert page.get_by_label("For how many weeks have you tried it?").input_value() == "3"
     page.get_by_role("button", name="Save and continue").click()
 
     # Review and submit.
