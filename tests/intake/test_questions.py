@@ -54,14 +54,9 @@ def test_the_questions_use_plain_words_not_codes() -> None:
                 assert not re.search(r"[a-z]+_[a-z]+", text), text
 
 
-def test_self_help_items_weeks_and_outcome_are_asked_once_the_patient_says_they_tried_something() -> (
-    None
-):
+def test_self_help_is_asked_once_the_patient_says_they_tried_something() -> None:
     care = next(step for step in STEPS if step.slug == "care")
     assert not care.question("tried_anything").stored
     for key in ("tried", "weeks", "outcome"):
         assert care.question(key).show_if.question == "tried_anything"
         assert care.question(key).show_if.values == ("yes",)
-
-
-"tried"
