@@ -267,6 +267,15 @@ def test_a_finished_care_page_without_self_help_reads_back_as_not_yet(
     assert re.search(r'name="tried_anything" value="no"[^>]*checked', page)
 
 
+def test_patient_pages_mark_javascript_in_the_head_so_follow_ups_hide_before_first_paint(
+    patient_client,
+) -> None:
+    body = patient_client.get("/form/care/").content.decode()
+    head = body.split("</head>")[0]
+    assert "js/js_class.js" in head
+    assert 'class="question question--integer question--conditional' in body
+
+
 def test_follow_ups_carry_a_hint_for_browsers_without_javascript(patient_client) -> None:
     body = patient_client.get("/form/injury/").content.decode()
     assert 'data-show-if="recent_injury" data-show-if-values="yes"' in body
