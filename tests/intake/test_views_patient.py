@@ -214,22 +214,27 @@ def test_the_sore_spot_is_asked_where_once_the_patient_says_there_is_one(
     assert re.search(r'name="bone_spot" value="yes"[^>]*checked', page)
 
 
+def _save_care(patient_client, visit, **changes: object) -> dict:
+    """Posts the care step with these answers and returns the saved answers."""
+    patient_client.post("/form/care/", post_data("care", **changes) | {"go": "next"})
+    visit.refresh_from_db()
+    return visit.answers
+
+
 def test_not_yet_tried_stores_no_self_help_and_ignores_weeks_typed_there(
     patient_client, visit
 ) -> None:
-    data = post_data("care", tried_anything="no", weeks="8", outcome="better")
-    patient_client.post("/form/care/", data | {"go": "next"})
-    visit.refresh_from_db()
-    assert "self_help" not in visit.answers
+    answers = _save_care(patient_client, visit, tried_anything="no", weeks="8", outcome="better")
+    assert "self_help" not in answers
 
 
 def test_weeks_and_outcome_are_kept_when_the_patient_tried_something_not_listed(
     patient_client, visit
 ) -> None:
-    data = post_data("care", tried_anything="yes", weeks="8", outcome="no_change")
-    patient_client.post("/form/care/", data | {"go": "next"})
-    visit.refresh_from_db()
-    assert visit.answers["self_help"] == {"weeks": 8, "outcome": "no_change"}
+    answers = _save_care(
+        patient_client, visit, tried_anything="yes", weeks="8", outcome="no_change"
+    )
+    assert answers["self_help"] == {"weeks": 8, "outcome": "no_change"}
     page = patient_client.get("/form/care/").content.decode()
     assert re.search(r'name="tried_anything" value="yes"[^>]*checked', page)
 
@@ -237,16 +242,15 @@ def test_weeks_and_outcome_are_kept_when_the_patient_tried_something_not_listed(
 def test_items_weeks_and_outcome_are_kept_when_the_patient_tried_something(
     patient_client, visit
 ) -> None:
-    data = post_data(
-        "care", tried_anything="yes", tried=["looser_lacing"], weeks="8", outcome="no_change"
+    answers = _save_care(
+        patient_client,
+        visit,
+        tried_anything="yes",
+        tried=["looser_lacing"],
+        weeks="8",
+        outcome="no_change",
     )
-    patient_client.post("/form/care/", data | {"go": "next"})
-    visit.refresh_from_db()
-    assert visit.answers["self_help"] == {
-        "tried": ["looser_lacing"],
-        "weeks": 8,
-        "outcome": "no_change",
-    }
+    assert answers["self_help"] == {"tried": ["looser_lacing"], "weeks": 8, "outcome": "no_change"}
 
 
 def test_the_outcome_is_required_once_the_patient_says_they_tried_something(
@@ -262,7 +266,7 @@ def test_the_outcome_is_required_once_the_patient_says_they_tried_something(
 def test_a_finished_care_page_without_self_help_reads_back_as_not_yet(
     patient_client, visit
 ) -> None:
-    patient_client.post("/form/care/", post_data("care") | {"go": "next"})
+    _save_care(patient_client, visit)
     page = patient_client.get("/form/care/").content.decode()
     assert re.search(r'name="tried_anything" value="no"[^>]*checked', page)
 
