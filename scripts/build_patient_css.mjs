@@ -31,6 +31,7 @@ const results = await new PurgeCSS().purge({
     "templates/bootstrap5/*.html",
     "static/js/foot_map.js",
     "static/js/intake_form.js",
+    "static/js/js_class.js",
     "config/forms.py",
     "intake/forms.py",
     "intake/questions.py",

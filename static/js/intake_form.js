@@ -21,10 +21,14 @@
 
   function update() {
     followUps.forEach(function (element) {
-      element.hidden = !applies(element);
+      var shown = applies(element);
+      element.classList.toggle("is-shown", shown);
+      element.hidden = !shown;
     });
   }
 
+  // The hints are for browsers without JavaScript; the stylesheet hides them under .js, this
+  // also hides them from assistive technology.
   followUps.forEach(function (element) {
     element.querySelectorAll("[data-conditional-hint]").forEach(function (hint) { hint.hidden = true; });
   });

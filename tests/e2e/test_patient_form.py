@@ -3,6 +3,8 @@ the foot map, and submits it (a real browser on the live server)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -114,13 +116,15 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     answer_step(page, "back", dict.fromkeys(BACK_QUESTIONS, "no"))
     answer_step(page, "health", {"foot_cold_or_pale": "no", "calf_pain_when_walking": "no"})
 
-    # 9. What was tried: weeks are asked once something is ticked.
+    # 9. What was tried: items, weeks and outcome are asked once the patient says they tried.
     page.wait_for_url("**/form/care/")
     weeks = page.locator("#q-weeks")
     assert weeks.is_hidden()
-    choose(page, "tried", "looser_lacing")
+    assert page.locator("#q-tried").is_hidden()
+    choose(page, "tried_anything", "yes")
     expect(weeks).to_be_visible()
-    page.get_by_label("For how many weeks have you tried them?").fill("3")
+    choose(page, "tried", "looser_lacing")
+    page.get_by_label("For how many weeks have you tried it?").fill("3")
     choose(page, "outcome", "no_change")
     choose(page, "inserts", "none")
     choose(page, "injection", "none")
@@ -130,7 +134,7 @@ def test_a_patient_fills_the_whole_form_on_a_phone_and_submits(live_server, page
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/form/care/")
     assert page.locator('input[name="tried"][value="looser_lacing"]').is_checked()
-    assert page.get_by_label("For how many weeks have you tried them?").input_value() == "3"
+    assert page.get_by_label("For how many weeks have you tried it?").input_value() == "3"
     page.get_by_role("button", name="Save and continue").click()
 
     # Review and submit.
@@ -181,6 +185,35 @@ def test_without_javascript_the_foot_map_is_plain_checkboxes(live_server, browse
         page.goto(f"{live_server.url}/form/injury/")
         expect(page.locator("#q-swelling")).to_be_visible()
         assert "Only if you answered “Yes” above." in page.locator("#q-swelling").inner_text()
+        page.goto(f"{live_server.url}/form/care/")
+        expect(page.locator("#q-weeks")).to_be_visible()
+        expect(page.locator("#q-outcome")).to_be_visible()
         page.goto("about:blank")
     intake.refresh_from_db()
     assert intake.answers["symptoms"]["regions"] == ["heel", "dorsum"]
+
+
+_LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+@pytest.mark.parametrize("step", ["care", "injury"])
+def test_follow_up_questions_are_hidden_before_first_paint_so_nothing_shifts(
+    live_server, browser, step
+) -> None:
+    intake = IntakeFactory()
+    link = new_link(intake)
+    with fresh_page(browser, PHONE) as page:
+        page.goto(f"{live_server.url}/p/{link.token}/")
+        confirm_birth_date(page, intake)
+        # A slow line: the form's script arrives a second after the page is drawn.
+        page.route("**/intake_form*.js", lambda route: (time.sleep(1), route.continue_()))
+        page.goto(f"{live_server.url}/form/{step}/")
+        assert page.evaluate(_LAYOUT_SHIFT) < 0.01
+        assert page.locator(".question--conditional").first.is_hidden()
+        page.goto("about:blank")

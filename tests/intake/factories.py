@@ -51,7 +51,7 @@ VALID_POSTS: dict[str, dict[str, object]] = {
         "progressive": "no",
     },
     "health": {"conditions": [], "foot_cold_or_pale": "no", "calf_pain_when_walking": "no"},
-    "care": {"tried": [], "inserts": "none", "injection": "none"},
+    "care": {"tried_anything": "no", "inserts": "none", "injection": "none"},
 }
 assert list(VALID_POSTS) == [step.slug for step in STEPS]
 

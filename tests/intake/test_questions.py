@@ -54,7 +54,9 @@ def test_the_questions_use_plain_words_not_codes() -> None:
                 assert not re.search(r"[a-z]+_[a-z]+", text), text
 
 
-def test_self_help_outcome_is_asked_only_after_something_was_tried() -> None:
+def test_self_help_is_asked_once_the_patient_says_they_tried_something() -> None:
     care = next(step for step in STEPS if step.slug == "care")
-    assert care.question("weeks").show_if.question == "tried"
-    assert care.question("outcome").show_if.question == "tried"
+    assert not care.question("tried_anything").stored
+    for key in ("tried", "weeks", "outcome"):
+        assert care.question(key).show_if.question == "tried_anything"
+        assert care.question(key).show_if.values == ("yes",)

@@ -214,20 +214,70 @@ def test_the_sore_spot_is_asked_where_once_the_patient_says_there_is_one(
     assert re.search(r'name="bone_spot" value="yes"[^>]*checked', page)
 
 
-def test_weeks_of_self_help_are_kept_only_when_something_was_tried(patient_client, visit) -> None:
-    patient_client.post(
-        "/form/care/", post_data("care", weeks="8", outcome="better") | {"go": "next"}
+def _save_care(patient_client, visit, **changes: object) -> dict:
+    """Posts the care step with these answers and returns the saved answers."""
+    patient_client.post("/form/care/", post_data("care", **changes) | {"go": "next"})
+    visit.refresh_from_db()
+    return visit.answers
+
+
+def test_not_yet_tried_stores_no_self_help_and_ignores_weeks_typed_there(
+    patient_client, visit
+) -> None:
+    answers = _save_care(patient_client, visit, tried_anything="no", weeks="8", outcome="better")
+    assert "self_help" not in answers
+
+
+def test_weeks_and_outcome_are_kept_when_the_patient_tried_something_not_listed(
+    patient_client, visit
+) -> None:
+    answers = _save_care(
+        patient_client, visit, tried_anything="yes", weeks="8", outcome="no_change"
     )
+    assert answers["self_help"] == {"weeks": 8, "outcome": "no_change"}
+    page = patient_client.get("/form/care/").content.decode()
+    assert re.search(r'name="tried_anything" value="yes"[^>]*checked', page)
+
+
+def test_items_weeks_and_outcome_are_kept_when_the_patient_tried_something(
+    patient_client, visit
+) -> None:
+    answers = _save_care(
+        patient_client,
+        visit,
+        tried_anything="yes",
+        tried=["looser_lacing"],
+        weeks="8",
+        outcome="no_change",
+    )
+    assert answers["self_help"] == {"tried": ["looser_lacing"], "weeks": 8, "outcome": "no_change"}
+
+
+def test_the_outcome_is_required_once_the_patient_says_they_tried_something(
+    patient_client, visit
+) -> None:
+    data = post_data("care", tried_anything="yes")
+    response = patient_client.post("/form/care/", data | {"go": "next"})
+    assert "Please choose one answer." in response.content.decode()
     visit.refresh_from_db()
     assert "self_help" not in visit.answers
-    tried = post_data("care", tried=["looser_lacing"], weeks="8", outcome="no_change")
-    patient_client.post("/form/care/", tried | {"go": "next"})
-    visit.refresh_from_db()
-    assert visit.answers["self_help"] == {
-        "tried": ["looser_lacing"],
-        "weeks": 8,
-        "outcome": "no_change",
-    }
+
+
+def test_a_finished_care_page_without_self_help_reads_back_as_not_yet(
+    patient_client, visit
+) -> None:
+    _save_care(patient_client, visit)
+    page = patient_client.get("/form/care/").content.decode()
+    assert re.search(r'name="tried_anything" value="no"[^>]*checked', page)
+
+
+def test_patient_pages_mark_javascript_in_the_head_so_follow_ups_hide_before_first_paint(
+    patient_client,
+) -> None:
+    body = patient_client.get("/form/care/").content.decode()
+    head = body.split("</head>")[0]
+    assert "js/js_class.js" in head
+    assert 'class="question question--integer question--conditional' in body
 
 
 def test_follow_ups_carry_a_hint_for_browsers_without_javascript(patient_client) -> None:
