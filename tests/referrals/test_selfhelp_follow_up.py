@@ -375,3 +375,29 @@ def test_a_follow_up_due_while_the_broker_is_down_is_sent_once_the_relay_runs(
 
     _wait_until(lambda: FollowUp.objects.get(pk=follow_up.pk).status == FollowUp.Status.SENT)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_front_desk_sees_the_follow_up_forms_state_and_no_clinical_content(
+    front_desk,
+) -> None:
+    follow_up = _sent_follow_up()
+    intake = follow_up.intake
+    desk = sign_in(Client(), front_desk)
+    page = f"/desk/patients/{intake.patient_id}/"
+    assert "follow-up form sent" in desk.get(page).content.decode()
+
+    reminder_due = follow_up.sent_at + dt.timedelta(days=8)
+    assert patient_messages_queue(now=reminder_due).follow_up_reminders == 1
+    follow_up_link_send(follow_up_id=follow_up.pk, now=reminder_due, reminder=True)
+    assert "follow-up form reminded" in desk.get(page).content.decode()
+
+    follow_up_answer(
+        follow_up=follow_up,
+        answers=_answers(outcome=FollowUp.Outcome.NO_CHANGE, numbness=7),
+        now=reminder_due,
+    )
+    shown = desk.get(page).content.decode()
+    assert "follow-up form answered" in shown
+    for clinical in ("No change", "7/10", "X-ray", "needs review"):
+        assert clinical not in shown
