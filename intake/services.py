@@ -684,17 +684,16 @@ def intake_reopen(
     with transaction.atomic():
         # Conditional on reviewed_at too: a review committing at the same moment holds the
         # intake's row lock, and this UPDATE then sees it and changes nothing.
-        # `review__isnull` (the reverse name referrals gives its CaseReview; no import): a
-        # case back in the queue after a follow-up keeps a review with a signed referral while
-        # its reviewed_at is cleared, and that history must not be reopened either.
-        reopened = Intake.objects.filter(
-            pk=intake.pk,
-            status=Intake.Status.SUBMITTED,
-            reviewed_at__isnull=True,
-            review__isnull=True,
-        ).update(status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None)
+        # `review` (the reverse name referrals gives its CaseReview; no import): a case back
+        # in the queue after a follow-up keeps a review with a signed referral while its
+        # reviewed_at is cleared, and that history must not be reopened either.
+        reviewed = Q(reviewed_at__isnull=False) | Q(review__isnull=False)
+        reopened = (
+            Intake.objects.filter(pk=intake.pk, status=Intake.Status.SUBMITTED)
+            .exclude(reviewed)
+            .update(status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None)
+        )
         if not reopened:
-            reviewed = Q(reviewed_at__isnull=False) | Q(review__isnull=False)
             if Intake.objects.filter(reviewed, pk=intake.pk).exists():
                 raise IntakeReviewed(REVIEWED_HISTORY_MESSAGE)
             return False
