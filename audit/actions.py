@@ -79,6 +79,7 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_OPENED = "follow_up.opened", "Patient opened the follow-up form"
     FOLLOW_UP_ANSWERED = "follow_up.answered", "Patient answered the follow-up"
     EPISODE_CLOSED = "follow_up.closed", "Closed the episode after the follow-up"
+    FOLLOW_UP_REVIEWED = "follow_up.reviewed", "Reviewed the follow-up (referral already signed)"
 
     # The trail itself.
     AUDIT_EXPORTED = "audit.exported", "Exported the audit trail"

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from audit.actions import AuditAction
+from audit.models import AuditEvent
 from intake.models import Intake, Invitation, Patient
 from intake.questions import STEPS
 
@@ -83,6 +87,34 @@ class DeskVisit:
     patient: Patient
     state: DeskState
     link: Invitation | None
+    follow_up: str = ""  # the self-help follow-up form's state: "sent 12/04", "answered 20/04"
+
+
+# The follow-up form's states the desk sees, by the audit action that marks each. The desk reads
+# them from the trail (the floor below; intake never imports referrals, whose services write
+# these rows), and only the action and its date: never the rows' details (the answers, triage).
+FOLLOW_UP_FORM_STATES: dict[str, str] = {
+    AuditAction.FOLLOW_UP_LINK_SENT: "sent",
+    AuditAction.FOLLOW_UP_REMINDED: "reminded",
+    AuditAction.FOLLOW_UP_ANSWERED: "answered",
+}
+
+
+def with_follow_up_states(visits: Sequence[DeskVisit]) -> list[DeskVisit]:
+    """The visits with their latest follow-up form's state, in one query for all of them."""
+    events = (
+        AuditEvent.objects.filter(
+            intake_id__in=[visit.intake.pk for visit in visits],
+            action__in=FOLLOW_UP_FORM_STATES.keys(),
+        )
+        .order_by("at", "id")
+        .values_list("intake_id", "action", "at")
+    )
+    latest = {
+        intake_id: f"{FOLLOW_UP_FORM_STATES[action]} {timezone.localtime(at):%d/%m}"
+        for intake_id, action, at in events
+    }
+    return [replace(visit, follow_up=latest.get(visit.intake.pk, "")) for visit in visits]
 
 
 def _with_latest_link(queryset: QuerySet[Intake]) -> QuerySet[Intake]:
@@ -158,7 +190,7 @@ def patient_visits(*, patient: Patient, now: dt.datetime) -> list[DeskVisit]:
     queryset = _with_latest_link(Intake.objects.filter(patient=patient)).order_by(
         "-visit_date", "-pk"
     )
-    return [_desk_visit(intake, now=now) for intake in queryset]
+    return with_follow_up_states([_desk_visit(intake, now=now) for intake in queryset])
 
 
 def intake_with_state(*, intake: Intake, now: dt.datetime) -> DeskVisit:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -684,11 +684,17 @@ def intake_reopen(
     with transaction.atomic():
         # Conditional on reviewed_at too: a review committing at the same moment holds the
         # intake's row lock, and this UPDATE then sees it and changes nothing.
-        reopened = Intake.objects.filter(
-            pk=intake.pk, status=Intake.Status.SUBMITTED, reviewed_at__isnull=True
-        ).update(status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None)
+        # `review` (the reverse name referrals gives its CaseReview; no import): a case back
+        # in the queue after a follow-up keeps a review with a signed referral while its
+        # reviewed_at is cleared, and that history must not be reopened either.
+        reviewed = Q(reviewed_at__isnull=False) | Q(review__isnull=False)
+        reopened = (
+            Intake.objects.filter(pk=intake.pk, status=Intake.Status.SUBMITTED)
+            .exclude(reviewed)
+            .update(status=Intake.Status.IN_PROGRESS, history=None, submitted_at=None)
+        )
         if not reopened:
-            if Intake.objects.filter(pk=intake.pk, reviewed_at__isnull=False).exists():
+            if Intake.objects.filter(reviewed, pk=intake.pk).exists():
                 raise IntakeReviewed(REVIEWED_HISTORY_MESSAGE)
             return False
         audit_record(

@@ -12,6 +12,11 @@ review_urlpatterns = [
     path("case/<int:intake_id>/notes/", review.review_notes, name="review_notes"),
     path("case/<int:intake_id>/reopen/", review.review_reopen, name="review_reopen"),
     path(
+        "case/<int:intake_id>/follow-up/reviewed/",
+        review.follow_up_reviewed,
+        name="follow_up_reviewed",
+    ),
+    path(
         "case/<int:intake_id>/alert/acknowledge/",
         review.alert_acknowledge,
         name="alert_acknowledge",

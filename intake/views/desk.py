@@ -39,6 +39,7 @@ from intake.selectors import (
     intake_with_state,
     patient_search,
     patient_visits,
+    with_follow_up_states,
 )
 from intake.services import (
     PATIENT_DETAILS,
@@ -90,7 +91,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "filter_form": form,
         "search_errors": form.errors.get("q", []),
         "page": page,
-        "visits": page.object_list,
+        "visits": with_follow_up_states(page.object_list),
         "filters_in_url": urlencode({key: value for key, value in filters.items() if value}),
         "patients": patients,
     }

@@ -236,6 +236,41 @@ def case_review_reopen(
     follow_up_cancel(intake=review.intake, actor=actor, now=timezone.now(), ip_address=ip_address)
 
 
+@transaction.atomic
+def case_follow_up_review_record(
+    *,
+    intake: Intake,
+    note: str,
+    actor: AbstractBaseUser,
+    now: dt.datetime,
+    ip_address: str | None = None,
+) -> None:
+    """Record that a clinician dealt with a follow-up that came back needing review on a case
+    whose review stands (a referral was signed, so it could not be withdrawn): the case leaves
+    the awaiting queue. The note says what they decided (a new referral, carry on, call the
+    patient) and is the audit row's detail.
+
+    A conditional UPDATE from `reviewed_at IS NULL` on a reviewed case: a second click or a
+    second clinician finds it done (ReviewError), and a case without a review is reviewed with
+    `case_review_record` instead.
+    """
+    note = note.strip()
+    if not note:
+        raise ReviewError("Say in a note what you decided on the follow-up.")
+    done = Intake.objects.filter(
+        pk=intake.pk, reviewed_at__isnull=True, review__isnull=False
+    ).update(reviewed_at=now)
+    if not done:
+        raise ReviewError("There is no follow-up waiting for review on this case.")
+    audit_record(
+        actor=actor,
+        action=AuditAction.FOLLOW_UP_REVIEWED,
+        intake=intake,
+        detail=note,
+        ip_address=ip_address,
+    )
+
+
 def case_review_set_state(*, intake: Intake, state: str) -> bool:
     """Set the case's review state (for the letters services, which derive it from the case's
     current referrals: referral_signed, letter_ready, sent; a corrected referral may move it

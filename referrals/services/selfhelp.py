@@ -363,16 +363,22 @@ def follow_up_red_flag_raise(*, intake: Intake, now: dt.datetime) -> None:
 
 
 def _case_back_to_queue(*, intake: Intake, why: str) -> None:
-    """Put the case back among those awaiting review: its earlier review is withdrawn (kept in
-    full in the audit row) so the clinician decides again on the new triage. A review with a
-    signed referral stands; the case is then marked by its follow-up's result alone."""
+    """Put the case back among those awaiting review, so a clinician decides on the new triage.
+
+    The queue's "awaiting review" is `Intake.reviewed_at IS NULL` (one indexed column; the
+    follow-up's result marks the row "Follow-up: needs review"). While nothing is signed the
+    earlier review is withdrawn (kept in full in the audit row) and the clinician reviews again.
+    A review with a signed referral stands (the letter rests on it, `case_review_reopen` refuses):
+    then only `reviewed_at` is cleared, so the case waits in the queue with its review and
+    referrals intact until a clinician records the follow-up review on the case page
+    (`case_follow_up_review_record`, which sets `reviewed_at` again)."""
     review = CaseReview.objects.filter(intake=intake).first()
     if review is None:
         return
     try:
         case_review_reopen(review=review, actor=None, reason=why)
     except ReviewError:
-        return
+        Intake.objects.filter(pk=intake.pk).update(reviewed_at=None)
 
 
 @transaction.atomic

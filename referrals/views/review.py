@@ -34,6 +34,7 @@ from referrals.selectors.selfhelp import case_self_help
 from referrals.selectors.urgent import case_urgent
 from referrals.services.review import (
     ReviewError,
+    case_follow_up_review_record,
     case_review_notes_update,
     case_review_record,
     case_review_reopen,
@@ -198,6 +199,25 @@ def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "Review reopened: the case is awaiting review again.")
+    return redirect("referrals:case", intake_id=intake.pk)
+
+
+@require_POST
+@clinician_required
+def follow_up_reviewed(request: HttpRequest, intake_id: int) -> HttpResponse:
+    intake = case_for_user(request.user, intake_id)
+    try:
+        case_follow_up_review_record(
+            intake=intake,
+            note=request.POST.get("note", ""),
+            actor=request.user,
+            now=timezone.now(),
+            ip_address=client_ip(request),
+        )
+    except ReviewError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Follow-up reviewed: the case has left the queue.")
     return redirect("referrals:case", intake_id=intake.pk)
 
 

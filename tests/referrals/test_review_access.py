@@ -1,7 +1,7 @@
 """Who may open each URL of the review dashboard (role by URL), and which methods each takes.
 
 Any clinician (or administrator) opens the queue and a case, records a review, acknowledges a
-red-flag alert and records a contact with the patient; changing a review's notes or reopening it
+red-flag alert, records a contact with the patient and a follow-up's review; changing a review's notes or reopening it
 is for its author or an administrator. The audit export (the audit app's, served under /review/
 where it always was) is for administrators only.
 """
@@ -47,6 +47,13 @@ ENDPOINTS = (
         "post",
         "/review/case/{reviewed}/reopen/",
         the_reviews_author(302),
+    ),
+    Endpoint(
+        "referrals:follow_up_reviewed",
+        "post",
+        "/review/case/{reviewed}/follow-up/reviewed/",
+        clinicians(302),
+        data={"note": "Carry on."},
     ),
     Endpoint(
         "referrals:alert_acknowledge",

@@ -27,7 +27,12 @@ from referrals.services.selfhelp import (
     patient_messages_queue,
 )
 from tests.conftest import sign_in
-from tests.referrals.factories import URGENT, submitted_intake
+from tests.referrals.factories import (
+    URGENT,
+    CaseReviewFactory,
+    draft_referral,
+    submitted_intake,
+)
 from tests.referrals.test_outbox import _broker_unreachable, _wait_until
 
 REVIEWED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -122,6 +127,69 @@ def test_a_self_help_case_answered_no_change_after_6_weeks_is_back_in_the_queue_
     assert "Follow-up 1" in case
     assert "numbness 5/10" in case
     assert 'class="numbness-chart"' in case
+
+
+def _signed_self_help_case_back_from_follow_up(clinician) -> Intake:
+    """A self-help case with a signed X-ray referral whose follow-up answers "no change, 6
+    weeks" (the rules now say X-ray, XR-4)."""
+    intake = submitted_intake()  # marathon build-up: self-help
+    review = CaseReviewFactory(
+        intake=intake, reviewed_by=clinician, actions=["xray", "self_help"], disposition="xray"
+    )
+    referral = draft_referral(review=review, destination_type="xray", clinician=clinician)
+    letters.referral_sign(referral=referral, user=clinician, now=timezone.now())
+    follow_up = _sent_follow_up(intake)
+    follow_up_answer(
+        follow_up=follow_up,
+        answers=_answers(outcome=FollowUp.Outcome.NO_CHANGE, weeks_followed=6, numbness=5),
+        now=timezone.now(),
+    )
+    intake.refresh_from_db()
+    return intake
+
+
+@pytest.mark.django_db
+def test_a_signed_case_whose_follow_up_needs_review_waits_in_the_queue_until_reviewed(
+    clinician,
+) -> None:
+    intake = _signed_self_help_case_back_from_follow_up(clinician)
+    assert intake.triage_disposition == "xray"
+    assert CaseReview.objects.get(intake=intake).state == CaseReview.State.REFERRAL_SIGNED
+    client = sign_in(Client(), clinician)
+    queue = client.get("/review/").content.decode()
+    assert intake.patient.full_name in queue
+    assert "Follow-up: needs review" in queue
+
+    case = client.get(f"/review/case/{intake.pk}/").content.decode()
+    assert f"/review/case/{intake.pk}/follow-up/reviewed/" in case
+    response = client.post(
+        f"/review/case/{intake.pk}/follow-up/reviewed/",
+        {"note": "X-ray already requested; carry on with the inserts."},
+    )
+    assert response.status_code == 302
+    assert intake.patient.full_name not in client.get("/review/").content.decode()
+    event = AuditEvent.objects.get(intake=intake, action=AuditAction.FOLLOW_UP_REVIEWED)
+    assert event.actor == clinician
+    assert event.detail == "X-ray already requested; carry on with the inserts."
+
+
+@pytest.mark.django_db
+def test_a_follow_up_review_needs_a_note(clinician) -> None:
+    intake = _signed_self_help_case_back_from_follow_up(clinician)
+    client = sign_in(Client(), clinician)
+    client.post(f"/review/case/{intake.pk}/follow-up/reviewed/", {"note": " "})
+    intake.refresh_from_db()
+    assert intake.reviewed_at is None
+    assert not AuditEvent.objects.filter(action=AuditAction.FOLLOW_UP_REVIEWED).exists()
+
+
+@pytest.mark.django_db
+def test_a_signed_case_back_from_follow_up_cannot_be_reopened_at_the_desk(clinician) -> None:
+    from intake.services import IntakeReviewed, intake_reopen
+
+    intake = _signed_self_help_case_back_from_follow_up(clinician)
+    with pytest.raises(IntakeReviewed):
+        intake_reopen(intake=intake, reason="typo", actor=None)
 
 
 @pytest.mark.django_db
@@ -307,3 +375,29 @@ def test_a_follow_up_due_while_the_broker_is_down_is_sent_once_the_relay_runs(
 
     _wait_until(lambda: FollowUp.objects.get(pk=follow_up.pk).status == FollowUp.Status.SENT)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_front_desk_sees_the_follow_up_forms_state_and_no_clinical_content(
+    front_desk,
+) -> None:
+    follow_up = _sent_follow_up()
+    intake = follow_up.intake
+    desk = sign_in(Client(), front_desk)
+    page = f"/desk/patients/{intake.patient_id}/"
+    assert "follow-up form sent" in desk.get(page).content.decode()
+
+    reminder_due = follow_up.sent_at + dt.timedelta(days=8)
+    assert patient_messages_queue(now=reminder_due).follow_up_reminders == 1
+    follow_up_link_send(follow_up_id=follow_up.pk, now=reminder_due, reminder=True)
+    assert "follow-up form reminded" in desk.get(page).content.decode()
+
+    follow_up_answer(
+        follow_up=follow_up,
+        answers=_answers(outcome=FollowUp.Outcome.NO_CHANGE, numbness=7),
+        now=reminder_due,
+    )
+    shown = desk.get(page).content.decode()
+    assert "follow-up form answered" in shown
+    for clinical in ("No change", "7/10", "X-ray", "needs review"):
+        assert clinical not in shown
