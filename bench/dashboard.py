@@ -229,7 +229,7 @@ def seed(n: int, rng: random.Random, out, *, reseed: bool) -> None:  # noqa: ANN
             """
             INSERT INTO intake_intake (id, visit_date, status, answers, steps_completed, history,
                 submitted_at, triage_priority, triage_disposition, created_at, updated_at,
-                patient_id, current_triage_id, reviewed_at)
+                patient_id, current_triage_id, reviewed_at, review_state)
             SELECT d.id, d.visit, CASE WHEN d.submitted THEN 'submitted' ELSE 'in_progress' END,
                    CASE WHEN d.submitted THEN p.history ELSE '{}' END, '[]',
                    CASE WHEN d.submitted THEN p.history END, s.at,
@@ -239,7 +239,11 @@ def seed(n: int, rng: random.Random, out, *, reseed: bool) -> None:  # noqa: ANN
                    CASE WHEN d.submitted
                          AND NOT (d.visit > current_date - 30 AND d.wait < 0.7)
                          AND d.skip >= 0.1
-                        THEN s.at + make_interval(hours => 1 + d.review_hours) END
+                        THEN s.at + make_interval(hours => 1 + d.review_hours) END,
+                   CASE WHEN d.submitted
+                         AND NOT (d.visit > current_date - 30 AND d.wait < 0.7)
+                         AND d.skip >= 0.1
+                        THEN d.state ELSE '' END
             FROM draw d JOIN pool p USING (k)
             CROSS JOIN LATERAL (
                 SELECT CASE WHEN d.submitted THEN least(

@@ -41,6 +41,13 @@ NARROW_SEARCH_PATIENTS = 5000  # up to this many matching patients, search by th
 # The queue counts at most this many cases (400 pages): beyond it the page says "10,000+" and asks
 # for narrower filters. See CappedPaginator.
 QUEUE_COUNT_CAP = 10_000
+# A search counts at most this many (40 pages): counting a common name's cases means looking up
+# each matching patient's intakes (a few thousand probes for "Mars" at 1,000,000 intakes), and
+# nobody reads 40 pages of search results; past it the page asks for more of the name.
+SEARCH_COUNT_CAP = 1_000
+# A disposition's cases in a visit window are found first and then sorted (_window_sorted) when
+# there are at most this many (a top-25 sort of them takes a few milliseconds).
+WINDOW_SORT_ROWS = 50_000
 
 
 AWAITING = "awaiting"
@@ -122,7 +129,7 @@ class QueuePage:
 
 
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at QUEUE_COUNT_CAP.
+    """A paginator whose count stops at `cap` (QUEUE_COUNT_CAP, or SEARCH_COUNT_CAP).
 
     COUNT(*) over every matching case grows with the table (at 1,000,000 intakes the all-states
     queue counts 970,000 rows on each page and each poll), and nobody pages through more than
@@ -133,13 +140,66 @@ class CappedPaginator(Paginator):
     deep page's cost too, but it is already bounded here and would lose "page n of m".
     """
 
+    def __init__(self, object_list, per_page: int, *, cap: int) -> None:  # noqa: ANN001 - ids
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: QUEUE_COUNT_CAP + 1].count()
-        self.capped = counted > QUEUE_COUNT_CAP
-        return min(counted, QUEUE_COUNT_CAP)
+        if isinstance(self.object_list, WindowSorted):
+            counted = len(self.object_list)
+        else:
+            counted = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
 
     capped = False
+
+
+class WindowSorted:
+    """The ids of a few matching cases, in queue order, sorted after PostgreSQL found them all.
+
+    Walking the queue's index in order and keeping the cases in a visit window reads every case
+    submitted before the window first (recent visits were submitted last): 150,000 index
+    entries for "X-ray, the last 90 days" at 1,000,000 intakes. Found by visit date instead
+    (review_queue_by_visit) and sorted, the same page costs a top-25 sort of its 23,000 cases.
+    The inner query is fenced with OFFSET 0 so that PostgreSQL does not fold it back into the
+    ordered walk. `total` is the exact number of cases (counted by _window_sorted).
+    """
+
+    def __init__(self, ids: QuerySet[Intake], total: int) -> None:
+        self.ids = ids
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, page: slice) -> list[int]:
+        sql, params = (
+            self.ids.order_by()
+            .values_list("id", "triage_priority", "submitted_at")
+            .query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM ({sql} OFFSET 0) AS found "  # noqa: S608 - Django's own SQL
+                "ORDER BY triage_priority ASC NULLS LAST, submitted_at ASC, id ASC "
+                "LIMIT %s OFFSET %s",
+                (*params, page.stop - page.start, page.start),
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+def _window_sorted(ids: QuerySet[Intake], filters: QueueFilters) -> QuerySet[Intake] | WindowSorted:
+    """The page source of the queue: the queryset itself (an ordered walk of the queue's index),
+    or, for one disposition's cases in a visit window on PostgreSQL, WindowSorted when they are
+    at most WINDOW_SORT_ROWS (counting them reads review_queue_by_visit alone)."""
+    windowed = filters.visit_from or filters.visit_to
+    one_priority = filters.disposition or filters.red_flag == "yes"
+    if connection.vendor != "postgresql" or not (windowed and one_priority):
+        return ids
+    total = ids.order_by()[: WINDOW_SORT_ROWS + 1].count()
+    return ids if total > WINDOW_SORT_ROWS else WindowSorted(ids, total)
 
 
 def _ids_in(ids: list[int]) -> list[int] | RawSQL:
@@ -190,7 +250,8 @@ def queue_queryset(filters: QueueFilters) -> QuerySet[Intake]:
         # so this reads the partial index review_queue_awaiting, not an anti-join.
         queryset = queryset.filter(reviewed_at__isnull=True)
     elif filters.state != ALL_STATES:
-        queryset = queryset.filter(review__state=filters.state)
+        # The review's state, as Intake.review_state copies it: review_queue_by_state's range.
+        queryset = queryset.filter(review_state=filters.state)
     if filters.disposition:
         # The priority stands for the disposition (one each, stored together by
         # intake_triage_record) and, unlike it, is in the queue's indexes.
@@ -217,8 +278,7 @@ def _queue_rows(
     for intake in intakes:
         patient = intake.patient
         triage = intake.current_triage
-        review = None if awaiting else getattr(intake, "review", None)
-        state = review.state if review is not None else AWAITING
+        state = (intake.review_state if not awaiting else "") or AWAITING
         if state == AWAITING and getattr(intake, "follow_up_review", False):
             state = FOLLOW_UP_REVIEW
         disposition = intake.triage_disposition or (triage.disposition if triage else "")
@@ -250,8 +310,8 @@ def _fingerprint(page: Page, rows: Sequence[QueueRow]) -> str:
 
 def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
     """One page of the review queue in three queries: the count, the page's ids in queue order,
-    and those rows with their patient, triage and review joined in (and, for the 25 rows only,
-    whether a red flag still waits for someone to acknowledge it or call the patient)."""
+    and those rows with their patient and triage joined in (and, for the 25 rows only, whether a
+    red flag still waits for someone to acknowledge it or call the patient)."""
     fields = [
         "id",
         "visit_date",
@@ -265,15 +325,15 @@ def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
         "current_triage__disposition",
         "current_triage__red_flags",
     ]
-    related = ["patient", "current_triage"]
-    if filters.state != AWAITING:  # awaiting review means there is no review to join
-        related.append("review")
-        fields.append("review__state")
+    if filters.state != AWAITING:  # awaiting review means there is no review state to show
+        fields.append("review_state")
     # Page through ids alone (an index-only walk, even at page 500), then load the 25 rows with
     # their joins: OFFSET over the joined rows would read every skipped row's patient and triage.
-    page = CappedPaginator(
-        queue_queryset(filters).values_list("id", flat=True), QUEUE_PAGE_SIZE
-    ).get_page(filters.page)
+    matching = queue_queryset(filters).values_list("id", flat=True)
+    cap = SEARCH_COUNT_CAP if filters.q else QUEUE_COUNT_CAP
+    page = CappedPaginator(_window_sorted(matching, filters), QUEUE_PAGE_SIZE, cap=cap).get_page(
+        filters.page
+    )
     ids = list(page.object_list)
     # A case back from a follow-up is marked as such (in the same query).
     follow_up_back = FollowUp.objects.filter(
@@ -281,7 +341,7 @@ def queue_for_clinician(*, filters: QueueFilters, today: dt.date) -> QueuePage:
     )
     loaded = (
         Intake.objects.filter(pk__in=ids)
-        .select_related(*related)
+        .select_related("patient", "current_triage")
         .only(*fields)
         .annotate(unattended=unattended_red_flag(), follow_up_review=Exists(follow_up_back))
     )

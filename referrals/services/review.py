@@ -125,8 +125,9 @@ def case_review_record(
     except IntegrityError as exc:
         # Another clinician's review committed between our check and our insert.
         raise ReviewError("Another clinician reviewed this case a moment ago.") from exc
-    # The queue reads "awaiting review" from the intake (see Intake.reviewed_at).
-    Intake.objects.filter(pk=locked.pk).update(reviewed_at=now)
+    # The queue reads "awaiting review" and the review's state from the intake (see
+    # Intake.reviewed_at and Intake.review_state).
+    Intake.objects.filter(pk=locked.pk).update(reviewed_at=now, review_state=review.state)
 
     if decision == CaseReview.Decision.ACCEPTED:
         action = AuditAction.REVIEW_ACCEPTED
@@ -224,7 +225,7 @@ def case_review_reopen(
         raise ReviewError(
             "This review can no longer be reopened: a referral has been signed on it."
         )
-    Intake.objects.filter(pk=review.intake_id).update(reviewed_at=None)
+    Intake.objects.filter(pk=review.intake_id).update(reviewed_at=None, review_state="")
     audit_record(
         actor=actor,
         action=AuditAction.REVIEW_REOPENED,
@@ -283,6 +284,8 @@ def case_review_set_state(*, intake: Intake, state: str) -> bool:
     if state not in CaseReview.State.values:
         raise ValueError(f"Unknown review state {state!r}.")
     changed = CaseReview.objects.filter(intake=intake).exclude(state=state).update(state=state)
+    if changed:  # the queue's state filter reads the intake's copy (Intake.review_state)
+        Intake.objects.filter(pk=intake.pk).update(review_state=state)
     return bool(changed)
 
 

@@ -94,10 +94,14 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def mirror_on_intake(review: CaseReview, create: bool, extracted: object, **_: object) -> None:
-        """What referrals.services.review does: the queue reads the review's time on the intake."""
+        """What referrals.services.review does: the queue reads the review's time and state on
+        the intake."""
         if create:
-            Intake.objects.filter(pk=review.intake_id).update(reviewed_at=review.reviewed_at)
+            Intake.objects.filter(pk=review.intake_id).update(
+                reviewed_at=review.reviewed_at, review_state=review.state
+            )
             review.intake.reviewed_at = review.reviewed_at
+            review.intake.review_state = review.state
 
 
 def retriage_to(intake: Intake, history: str) -> TriageRecord:

@@ -147,6 +147,45 @@ def test_it_filters_by_visit_date_range(clinician_client) -> None:
     assert _row_ids(response) == [inside.pk]
 
 
+@pytest.mark.parametrize("sort_rows", [0, 10_000], ids=["walked", "found-then-sorted"])
+def test_a_dispositions_cases_in_a_visit_window_come_in_queue_order_page_by_page(
+    clinician_client, monkeypatch, sort_rows: int
+) -> None:
+    # On PostgreSQL up to WINDOW_SORT_ROWS such cases are found by visit date and then sorted;
+    # past it (0 here) the queue's order is walked. Both give the same pages.
+    monkeypatch.setattr("referrals.selectors.review.WINDOW_SORT_ROWS", sort_rows)
+    inside = [
+        submitted_intake(
+            history=XRAY, visit_date=dt.date(2031, 1, 10 + i % 10), submitted_at=_ago(500 - i)
+        )
+        for i in range(QUEUE_PAGE_SIZE + 3)
+    ]
+    submitted_intake(history=XRAY, visit_date=dt.date(2031, 2, 1), submitted_at=_ago(900))
+    submitted_intake(history=SELF_HELP, visit_date=dt.date(2031, 1, 12), submitted_at=_ago(900))
+    window = "disposition=xray&visit_from=2031-01-10&visit_to=2031-01-20&state=all"
+
+    first = clinician_client.get(f"/review/?{window}")
+    second = clinician_client.get(f"/review/?{window}&page=2")
+
+    assert _row_ids(first) + _row_ids(second) == [i.pk for i in inside]
+    assert f"{QUEUE_PAGE_SIZE + 3} cases · page 1 of 2" in first.content.decode()
+
+
+def test_a_search_counts_up_to_its_own_cap_and_asks_for_more_of_the_name(
+    clinician_client, monkeypatch
+) -> None:
+    monkeypatch.setattr("referrals.selectors.review.SEARCH_COUNT_CAP", 2)
+    for _ in range(3):
+        submitted_intake(patient=PatientFactory(last_name="Strider"))
+
+    searched = clinician_client.get("/review/?q=strid").content.decode()
+    unsearched = clinician_client.get("/review/").content.decode()
+
+    assert "2+ cases" in searched
+    assert "narrow the filters to see the rest" in searched
+    assert "3 cases" in unsearched
+
+
 @pytest.mark.parametrize("query", ["strid", "STRIDER", "ada str", "mrn77"])
 def test_it_finds_a_patient_by_the_start_of_a_name_or_mrn(clinician_client, query: str) -> None:
     ada = PatientFactory(first_name="Ada", last_name="Strider", mrn="MRN7701")

@@ -90,17 +90,17 @@ def test_an_accepted_case_leaves_the_awaiting_queue(clinician_client) -> None:
     assert f'data-intake="{intake.pk}"' not in clinician_client.get("/review/").content.decode()
 
 
-def test_the_intake_carries_the_review_time_the_queue_reads(clinician) -> None:
+def test_the_intake_carries_the_review_time_and_state_the_queue_reads(clinician) -> None:
     intake = submitted_intake()
     now = timezone.now()
 
     review = _record(intake, clinician, now=now)
     intake.refresh_from_db()
-    assert intake.reviewed_at == now
+    assert (intake.reviewed_at, intake.review_state) == (now, "reviewed")
 
     case_review_reopen(review=review, actor=clinician)
     intake.refresh_from_db()
-    assert intake.reviewed_at is None
+    assert (intake.reviewed_at, intake.review_state) == (None, "")
 
 
 def test_overriding_records_the_clinicians_disposition_actions_and_reason(
@@ -327,7 +327,8 @@ def test_set_state_moves_the_review_and_reports_a_change(clinician) -> None:
     assert case_review_set_state(intake=review.intake, state="referral_signed") is True
     assert case_review_set_state(intake=review.intake, state="referral_signed") is False
     review.refresh_from_db()
-    assert review.state == CaseReview.State.REFERRAL_SIGNED
+    review.intake.refresh_from_db()
+    assert review.state == review.intake.review_state == CaseReview.State.REFERRAL_SIGNED
 
 
 def test_set_state_leaves_an_unreviewed_case_alone() -> None:
@@ -335,6 +336,8 @@ def test_set_state_leaves_an_unreviewed_case_alone() -> None:
 
     assert case_review_set_state(intake=intake, state="sent") is False
     assert not CaseReview.objects.filter(intake=intake).exists()
+    intake.refresh_from_db()
+    assert intake.review_state == ""
 
 
 def test_set_state_refuses_an_unknown_state(clinician) -> None:

@@ -1,0 +1,66 @@
+"""The queue filtered by review state or by visit dates at 1,000,000 intakes (bench/dashboard.py).
+
+- Backfill Intake.review_state (intake 0008) from the reviews: the queue filters on it.
+- PostgreSQL indexes:
+  - review_queue_by_state: submitted intakes by review state, then in queue order, so that
+    "red flags, sent" is one index range read in order (its page and its capped count stop as
+    soon as they have their rows) instead of a join with every review in that state;
+  - review_queue_by_visit: submitted intakes by disposition priority and visit date, so that a
+    disposition's cases in a visit window are one index range (the queue sorts them; see
+    referrals.selectors.review._window_sorted). Walking the queue order instead reads every older
+    case first: recent visits were submitted last.
+- review_state_by_intake (0009) served the join with the reviews that the state filter no
+  longer makes: dropped.
+
+PostgreSQL only (INCLUDE, partial indexes), like 0004; SQLite runs the same queries without them.
+"""
+
+from django.db import migrations
+from django.db.models import OuterRef, Subquery
+
+INDEXES = {
+    "review_queue_by_state": (
+        "ON intake_intake (review_state, triage_priority, submitted_at, id) "
+        "INCLUDE (visit_date, patient_id) WHERE status = 'submitted'"
+    ),
+    "review_queue_by_visit": (
+        "ON intake_intake (triage_priority, visit_date) INCLUDE (submitted_at, id) "
+        "WHERE status = 'submitted'"
+    ),
+}
+DROPPED = ("review_state_by_intake", "ON referrals_casereview (intake_id) INCLUDE (state)")
+
+
+def backfill_review_state(apps, schema_editor):
+    Intake = apps.get_model("intake", "Intake")
+    CaseReview = apps.get_model("referrals", "CaseReview")
+    state = CaseReview.objects.filter(intake=OuterRef("pk")).values("state")[:1]
+    Intake.objects.filter(review__isnull=False).update(review_state=Subquery(state))
+
+
+def create_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, definition in INDEXES.items():
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {DROPPED[0]}")
+
+
+def drop_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {DROPPED[0]} {DROPPED[1]}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("intake", "0008_intake_review_state"),
+        ("referrals", "0009_review_state_by_intake_index"),
+    ]
+
+    operations = [
+        migrations.RunPython(backfill_review_state, migrations.RunPython.noop),
+        migrations.RunPython(create_indexes, drop_indexes),
+    ]
