@@ -21,7 +21,13 @@ def _in_group(user: User, group: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=group).exists()
+    # One query per user object for all its groups: a request asks several times (the view's
+    # gate, the second-factor middleware, the navigation), and request.user lives one request.
+    names = getattr(user, "_role_group_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._role_group_names = names
+    return group in names
 
 
 def is_front_desk(user: User) -> bool:
