@@ -4,6 +4,10 @@ The audit trail lives in the audit app, staff profiles in accounts.
 
 State changes live in intake/services.py; these classes hold data and the constraints that keep it
 consistent.
+
+The choices classes here and in referrals/models.py and audit/actions.py look alike (a name, the
+stored string, a label) by Django's design, not by copying: each is one object's own vocabulary,
+kept in its rows, and changes apart from the others.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """The clinician's review of an intake, the referrals it leads to, and their PDF letters.
 
 State changes live in referrals/services/; these classes hold data and constraints.
+
+The choices classes (State, Status, Outcome...) and the Meta blocks look alike by Django's
+design, not by copying: each is one object's own vocabulary or ordering, and changes apart from
+the others (see intake/models.py).
 """
 
 from __future__ import annotations
