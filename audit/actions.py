@@ -1,5 +1,9 @@
 """Every action the trail records: the stored string (never change one: rows keep it) and the
-label readers see on the case page, in the admin and in the CSV export."""
+label readers see on the case page, in the admin and in the CSV export.
+
+Shaped like the models' status choices (intake/models.py, referrals/models.py) because both are
+TextChoices; the trail's vocabulary is its own and changes apart from any object's states.
+"""
 
 from __future__ import annotations
 

@@ -362,24 +362,21 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
 )
 # Celery beat: the outbox relay publishes tasks whose publish-after-commit failed (broker down);
 # the reconciliation re-queues letters whose render was lost (worker died, message gone).
-CELERY_BEAT_SCHEDULE = {
-    "referrals-outbox-relay": {
-        "task": "referrals.outbox_relay",
-        "schedule": float(env_int("OUTBOX_RELAY_SECONDS", 10, minimum=1)),
-    },
-    "referrals-letters-reconcile": {
-        "task": "referrals.letters_reconcile",
-        "schedule": float(env_int("LETTERS_RECONCILE_SECONDS", 60, minimum=1)),
-    },
-    "referrals-red-flag-alerts-resend": {
-        "task": "referrals.red_flag_alerts_resend",
-        "schedule": float(env_int("RED_FLAG_ALERTS_RESEND_SECONDS", 60, minimum=1)),
-    },
+# One row per periodic task: (task, the variable of its period in seconds, default); its beat
+# entry is the task's name spelt with hyphens ("referrals-outbox-relay").
+_BEAT_TASKS = (
+    ("referrals.outbox_relay", "OUTBOX_RELAY_SECONDS", 10),
+    ("referrals.letters_reconcile", "LETTERS_RECONCILE_SECONDS", 60),
+    ("referrals.red_flag_alerts_resend", "RED_FLAG_ALERTS_RESEND_SECONDS", 60),
     # Follow-up links that are due and reminders: claimed row by row, sent through the outbox.
-    "referrals-patient-messages-due": {
-        "task": "referrals.patient_messages_due",
-        "schedule": float(env_int("PATIENT_MESSAGES_SECONDS", 300, minimum=1)),
-    },
+    ("referrals.patient_messages_due", "PATIENT_MESSAGES_SECONDS", 300),
+)
+CELERY_BEAT_SCHEDULE = {
+    task.replace(".", "-").replace("_", "-"): {
+        "task": task,
+        "schedule": float(env_int(variable, default, minimum=1)),
+    }
+    for task, variable, default in _BEAT_TASKS
 }
 
 # Every line passes through the filter that masks patient-link tokens and drops query strings

@@ -4,6 +4,10 @@ The audit trail lives in the audit app, staff profiles in accounts.
 
 State changes live in intake/services.py; these classes hold data and the constraints that keep it
 consistent.
+
+The choices classes here and in referrals/models.py and audit/actions.py look alike (a name, the
+stored string, a label) by Django's design, not by copying: each is one object's own vocabulary,
+kept in its rows, and changes apart from the others.
 """
 
 from __future__ import annotations
@@ -92,8 +96,40 @@ class Intake(models.Model):
         return f"Intake {self.pk} for {self.patient} on {self.visit_date}"
 
 
-class Invitation(models.Model):
-    """A link to one intake. Only the SHA-256 of its token is stored; a new link revokes the old."""
+class TokenLink(models.Model):
+    """What every link to a patient page keeps: the pre-visit form's (Invitation) and, after the
+    review, the handout's and the follow-up form's (referrals.PatientLink).
+
+    Only the SHA-256 of its token is stored (intake/tokens.py); it expires, it can be revoked, and
+    a new link revokes the old one (`one_live_link_per`). Here because intake is the floor below
+    referrals; a staff invitation (accounts) works once and is never revoked, so it stays apart.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+def one_live_link_per(*fields: str, name: str) -> models.UniqueConstraint:
+    """At most one unrevoked link per `fields`: a new link revokes the old one, and the database
+    holds to it even when two desks hand out a link at the same moment."""
+    return models.UniqueConstraint(
+        fields=fields, condition=models.Q(revoked_at__isnull=True), name=name
+    )
+
+
+class Invitation(TokenLink):
+    """A link to one intake's pre-visit form (see TokenLink)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"
@@ -102,30 +138,12 @@ class Invitation(models.Model):
         TABLET = "tablet", "Clinic tablet"
 
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
     sent_via = models.CharField(max_length=16, choices=Channel.choices, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
     # Wrong dates of birth typed on this link; at BIRTH_DATE_ATTEMPTS it is revoked.
     birth_date_failures = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            # A new link revokes the old one: at most one link per intake can be live, even when
-            # two desks hand out a link at the same moment.
-            models.UniqueConstraint(
-                fields=["intake"],
-                condition=models.Q(revoked_at__isnull=True),
-                name="one_unrevoked_invitation_per_intake",
-            )
-        ]
+    class Meta(TokenLink.Meta):
+        constraints = [one_live_link_per("intake", name="one_unrevoked_invitation_per_intake")]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} for intake {self.intake_id}"

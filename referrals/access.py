@@ -9,6 +9,8 @@ visit) live in intake/access.py: intake is the floor below and never imports fro
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -17,6 +19,21 @@ from intake.models import Intake
 from referrals.models import CaseReview, Letter, Referral
 from referrals.selectors.letters import letter_get, referral_get
 from referrals.selectors.review import case_for_clinician
+
+T = TypeVar("T")
+
+
+def _clinician_only(user: User, what: str) -> None:
+    """Refuses anyone but a clinician the object `what` ("a case", "a letter")."""
+    if not is_clinician(user):
+        raise PermissionDenied(f"Only clinicians open {what}.")
+
+
+def _or_404(found: T | None, missing: str) -> T:
+    """The object a selector found, or Http404 saying what is `missing`."""
+    if found is None:
+        raise Http404(missing)
+    return found
 
 
 def may_change_review(user: User, review: CaseReview) -> bool:
@@ -32,12 +49,8 @@ def may_change_draft(user: User, referral: Referral) -> bool:
 
 def case_for_user(user: User, intake_id: int) -> Intake:
     """A case: a submitted intake, with everything its page shows."""
-    if not is_clinician(user):
-        raise PermissionDenied("Only clinicians open a case.")
-    intake = case_for_clinician(intake_id=intake_id)
-    if intake is None:
-        raise Http404("No submitted intake with this number.")
-    return intake
+    _clinician_only(user, "a case")
+    return _or_404(case_for_clinician(intake_id=intake_id), "No submitted intake with this number.")
 
 
 def own_review_for_user(user: User, intake_id: int) -> CaseReview:
@@ -54,12 +67,8 @@ def own_review_for_user(user: User, intake_id: int) -> CaseReview:
 
 def referral_for_user(user: User, referral_id: int) -> Referral:
     """A referral in any state, to read or act on (correct, send): any clinician."""
-    if not is_clinician(user):
-        raise PermissionDenied("Only clinicians open a referral.")
-    referral = referral_get(referral_id)
-    if referral is None:
-        raise Http404("No referral with this number.")
-    return referral
+    _clinician_only(user, "a referral")
+    return _or_404(referral_get(referral_id), "No referral with this number.")
 
 
 def own_draft_for_user(user: User, referral_id: int) -> Referral:
@@ -73,9 +82,5 @@ def own_draft_for_user(user: User, referral_id: int) -> Referral:
 
 def letter_for_user(user: User, letter_id: int) -> Letter:
     """A letter (a referral's or a handout), to download or retry: any clinician."""
-    if not is_clinician(user):
-        raise PermissionDenied("Only clinicians open a letter.")
-    letter = letter_get(letter_id)
-    if letter is None:
-        raise Http404("No letter with this number.")
-    return letter
+    _clinician_only(user, "a letter")
+    return _or_404(letter_get(letter_id), "No letter with this number.")

@@ -1,6 +1,10 @@
 """The clinician's review of an intake, the referrals it leads to, and their PDF letters.
 
 State changes live in referrals/services/; these classes hold data and constraints.
+
+The choices classes (State, Status, Outcome...) and the Meta blocks look alike by Django's
+design, not by copying: each is one object's own vocabulary or ordering, and changes apart from
+the others (see intake/models.py).
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from intake.models import Intake, TriageRecord
+from intake.models import Intake, TokenLink, TriageRecord, one_live_link_per
 from intake.triage import LETTER_DISPOSITIONS
 
 # The triage spec's dispositions that send a letter somewhere (all but self-help), derived from
@@ -352,11 +356,11 @@ class FollowUp(models.Model):
         return f"Follow-up {self.pk} of intake {self.intake_id} ({self.status})"
 
 
-class PatientLink(models.Model):
+class PatientLink(TokenLink):
     """A link to a patient page after the review: the self-help handout, or one follow-up form.
 
-    The same rules as the pre-visit link (intake.Invitation, intake/tokens.py): only the token's
-    SHA-256 is stored, it expires, it can be revoked, and a new link of a kind revokes the old.
+    The same rules as the pre-visit link (intake.TokenLink): only the token's SHA-256 is stored,
+    it expires, it can be revoked, and a new link of a kind revokes the old.
     """
 
     class Kind(models.TextChoices):
@@ -368,25 +372,11 @@ class PatientLink(models.Model):
     follow_up = models.ForeignKey(
         FollowUp, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(TokenLink.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["intake", "kind"],
-                condition=models.Q(revoked_at__isnull=True),
-                name="one_unrevoked_patient_link_per_kind",
-            )
+            one_live_link_per("intake", "kind", name="one_unrevoked_patient_link_per_kind")
         ]
 
     def __str__(self) -> str:
