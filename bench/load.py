@@ -41,7 +41,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard import Client, _cut, _free_port, bench_authenticator  # noqa: E402
+from bench.dashboard import Client, _cut, bench_authenticator  # noqa: E402
+from bench.serve import free_port  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_LOAD_DB", "bench_load")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
@@ -354,7 +355,7 @@ def main() -> None:  # noqa: PLR0915 - one run, read top to bottom
 
     connection.close()
 
-    port = _free_port()
+    port = free_port()
     worker_log = work / "worker.log"
     procs = [
         subprocess.Popen(
