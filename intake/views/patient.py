@@ -80,6 +80,21 @@ def patient_page(view: View) -> View:
     return _patient_view(view, needs_birth_date=True)
 
 
+def open_form_page(view: View) -> View:
+    """A page of the form itself (a patient_page): once the intake is submitted its answers are
+    the clinic's, and every such page sends the patient to the done page instead."""
+
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, session: PatientSession, *args: object, **kwargs: object
+    ) -> HttpResponse:
+        if session.intake.status == Intake.Status.SUBMITTED:
+            return redirect("intake:form_done")
+        return view(request, session, *args, **kwargs)
+
+    return patient_page(wrapper)
+
+
 def patient_session_page(view: View) -> View:
     """A page that shows nothing of the answers (the date-of-birth question, leaving the
     tablet): the bound session is enough."""
@@ -137,11 +152,9 @@ def form_confirm(request: HttpRequest, session: PatientSession) -> HttpResponse:
 
 
 @require_GET
-@patient_page
+@open_form_page
 def form_start(request: HttpRequest, session: PatientSession) -> HttpResponse:
     intake = session.intake
-    if intake.status == Intake.Status.SUBMITTED:
-        return redirect("intake:form_done")
     next_slug = next((s for s in STEP_SLUGS if s not in intake.steps_completed), None)
     context = {
         "intake": intake,
@@ -175,14 +188,12 @@ def _step_page(request: HttpRequest, session: PatientSession, form: StepForm, st
 
 
 @require_http_methods(["GET", "POST"])
-@patient_page
+@open_form_page
 def form_step(request: HttpRequest, session: PatientSession, step: str) -> HttpResponse:
     current = step_by_slug(step)
     intake = session.intake
     if current is None:
         return redirect("intake:form_start")
-    if intake.status == Intake.Status.SUBMITTED:
-        return redirect("intake:form_done")
     if request.method == "GET":
         completed = current.slug in intake.steps_completed
         if completed:  # the page shows the answers saved on it
@@ -224,11 +235,9 @@ def _answers_shown(request: HttpRequest, session: PatientSession, *, page: str) 
 
 
 @require_GET
-@patient_page
+@open_form_page
 def form_review(request: HttpRequest, session: PatientSession) -> HttpResponse:
     intake = session.intake
-    if intake.status == Intake.Status.SUBMITTED:
-        return redirect("intake:form_done")
     _answers_shown(request, session, page="the review page")
     symptoms = intake.answers.get("symptoms", {})
     context = {

@@ -10,6 +10,7 @@ from django.http import QueryDict
 
 from intake.models import TriageRecord
 from intake.triage import DISPOSITIONS
+from referrals.forms.selfhelp import follow_up_weeks_field
 from referrals.models import CaseReview
 from referrals.selectors.review import (
     ALL_STATES,
@@ -138,12 +139,8 @@ class CaseReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     # A review that keeps self-help schedules the check-in; the clinician may move or drop it.
-    follow_up_weeks = forms.IntegerField(
+    follow_up_weeks = follow_up_weeks_field(
         label="Self-help follow-up in (weeks)",
-        min_value=1,
-        max_value=52,
-        required=False,
-        initial=settings.FOLLOW_UP_WEEKS,
         help_text="Used when the decision includes self-help: the patient is asked how it went.",
     )
     no_follow_up = forms.BooleanField(label="No self-help follow-up", required=False)

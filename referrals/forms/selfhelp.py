@@ -22,6 +22,19 @@ def _question(section: str, name: str):
     return step_by_slug(_STEP_OF_SECTION.get(section, "care")).question(name)
 
 
+def follow_up_weeks_field(*, label: str, help_text: str = "") -> forms.IntegerField:
+    """Weeks until the self-help check-in (1 to 52, the clinic's default first): one field for
+    the review that schedules it and for moving it later from the case page."""
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=52,
+        required=False,
+        initial=settings.FOLLOW_UP_WEEKS,
+        help_text=help_text,
+    )
+
+
 class FollowUpForm(forms.Form):
     """How the self-help advice went, numbness now, and the red-flag questions again."""
 
@@ -79,13 +92,7 @@ class FollowUpForm(forms.Form):
 class FollowUpScheduleForm(forms.Form):
     """The clinician moves the case's check-in, or cancels it."""
 
-    weeks = forms.IntegerField(
-        label="Follow-up in (weeks)",
-        min_value=1,
-        max_value=52,
-        required=False,
-        initial=settings.FOLLOW_UP_WEEKS,
-    )
+    weeks = follow_up_weeks_field(label="Follow-up in (weeks)")
     cancel = forms.BooleanField(label="No follow-up for this patient", required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from referrals.selectors.letters import (
     referral_template_name,
 )
 from referrals.services import letters as services
+from referrals.views.outcome import attempt
 
 POLL_SECONDS = 2
 T = TypeVar("T")
@@ -58,15 +59,8 @@ T = TypeVar("T")
 def _attempt(
     request: HttpRequest, action: Callable[[], T], success: str | Callable[[T], str]
 ) -> T | None:
-    """Run one service. A refusal (LetterError) becomes the message the clinician reads and
-    gives None; otherwise the success message (or the one made from the result) is shown."""
-    try:
-        result = action()
-    except services.LetterError as exc:
-        messages.error(request, str(exc))
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return result
+    """`attempt` with the letters' refusal, LetterError."""
+    return attempt(request, action, success, refusal=services.LetterError)
 
 
 def _back_to_referral(referral: Referral) -> HttpResponse:

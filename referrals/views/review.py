@@ -42,6 +42,7 @@ from referrals.services.review import (
     queue_view_record,
 )
 from referrals.services.urgent import patient_contact_record, red_flag_alert_acknowledge
+from referrals.views.outcome import attempt
 
 POLL_SECONDS = 15
 
@@ -193,12 +194,14 @@ def review_notes(request: HttpRequest, intake_id: int) -> HttpResponse:
 def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
     review = own_review_for_user(request.user, intake_id)
     intake = review.intake
-    try:
-        case_review_reopen(review=review, actor=request.user, ip_address=client_ip(request))
-    except ReviewError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Review reopened: the case is awaiting review again.")
+    attempt(
+        request,
+        lambda: case_review_reopen(
+            review=review, actor=request.user, ip_address=client_ip(request)
+        ),
+        "Review reopened: the case is awaiting review again.",
+        refusal=ReviewError,
+    )
     return redirect("referrals:case", intake_id=intake.pk)
 
 
@@ -206,18 +209,18 @@ def review_reopen(request: HttpRequest, intake_id: int) -> HttpResponse:
 @clinician_required
 def follow_up_reviewed(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = case_for_user(request.user, intake_id)
-    try:
-        case_follow_up_review_record(
+    attempt(
+        request,
+        lambda: case_follow_up_review_record(
             intake=intake,
             note=request.POST.get("note", ""),
             actor=request.user,
             now=timezone.now(),
             ip_address=client_ip(request),
-        )
-    except ReviewError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Follow-up reviewed: the case has left the queue.")
+        ),
+        "Follow-up reviewed: the case has left the queue.",
+        refusal=ReviewError,
+    )
     return redirect("referrals:case", intake_id=intake.pk)
 
 

@@ -1,4 +1,4 @@
-"""The patient's pages stay lean (issue 13): one purged stylesheet, only the scripts they use, HTML
+"""The patient's pages stay lean (issue 13): a purged Bootstrap, only the scripts they use, HTML
 compressed, a favicon. bench/patient_pages.py measures the bytes; these keep the decisions."""
 
 from __future__ import annotations
