@@ -39,7 +39,15 @@ class StaffAccountError(ValueError):
 
 def staff_sign_in_record(*, user: AbstractBaseUser, ip_address: str | None) -> None:
     """The password step passed (the second factor, when owed, is its own row)."""
-    audit_record(actor=user, action=AuditAction.SIGNED_IN, obj=user, ip_address=ip_address)
+    _own_account_record(user, AuditAction.SIGNED_IN, ip_address=ip_address)
+
+
+def _own_account_record(
+    user: AbstractBaseUser, action: AuditAction, *, detail: str = "", ip_address: str | None
+) -> None:
+    """One row about a step a staff member took on their own account (signing in, the second
+    factor, a new password): they are both its actor and its record."""
+    audit_record(actor=user, action=action, obj=user, detail=detail, ip_address=ip_address)
 
 
 def staff_sign_in_failed_record(*, username: str, ip_address: str | None) -> None:
@@ -98,12 +106,7 @@ def second_factor_enrol(
         recovery = StaticDevice.objects.create(user=user, name="Recovery codes")
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
-        audit_record(
-            actor=user,
-            action=AuditAction.SECOND_FACTOR_ENROLLED,
-            obj=user,
-            ip_address=ip_address,
-        )
+        _own_account_record(user, AuditAction.SECOND_FACTOR_ENROLLED, ip_address=ip_address)
     device.refresh_from_db()
     return verification, codes
 
@@ -127,12 +130,8 @@ def second_factor_verify(
     if isinstance(verification.device, StaticDevice):
         left = verification.device.token_set.count()
         detail = f"Recovery code ({left} left)"
-    audit_record(
-        actor=user,
-        action=AuditAction.SECOND_FACTOR_VERIFIED,
-        obj=user,
-        detail=detail,
-        ip_address=ip_address,
+    _own_account_record(
+        user, AuditAction.SECOND_FACTOR_VERIFIED, detail=detail, ip_address=ip_address
     )
     return verification
 
@@ -152,10 +151,9 @@ def _check(*, devices: list[Device], code: str) -> Verification:
 def _record_failure(
     *, user: AbstractBaseUser, verification: Verification, ip_address: str | None
 ) -> None:
-    audit_record(
-        actor=user,
-        action=AuditAction.SECOND_FACTOR_FAILED,
-        obj=user,
+    _own_account_record(
+        user,
+        AuditAction.SECOND_FACTOR_FAILED,
         detail="Refused unchecked: too many wrong codes" if verification.throttled else "",
         ip_address=ip_address,
     )
@@ -202,12 +200,8 @@ def staff_invite(
             created_at=now,
             expires_at=now + dt.timedelta(hours=settings.STAFF_INVITATION_HOURS),
         )
-        audit_record(
-            actor=invited_by,
-            action=AuditAction.STAFF_INVITED,
-            obj=invitation,
-            detail=f"{email} as {role}",
-            ip_address=ip_address,
+        _invitation_record(
+            invitation, AuditAction.STAFF_INVITED, actor=invited_by, ip_address=ip_address
         )
         context = {
             "url": settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", args=[token]),
@@ -262,14 +256,27 @@ def staff_invitation_accept(
         if not administrator:
             user.groups.add(Group.objects.get(name=invitation.role))
         StaffInvitation.objects.filter(pk=invitation.pk).update(user=user)
-        audit_record(
-            actor=user,
-            action=AuditAction.STAFF_INVITATION_ACCEPTED,
-            obj=invitation,
-            detail=f"{invitation.email} as {invitation.role}",
-            ip_address=ip_address,
+        _invitation_record(
+            invitation, AuditAction.STAFF_INVITATION_ACCEPTED, actor=user, ip_address=ip_address
         )
     return user
+
+
+def _invitation_record(
+    invitation: StaffInvitation,
+    action: AuditAction,
+    *,
+    actor: AbstractBaseUser,
+    ip_address: str | None,
+) -> None:
+    """One row about a staff invitation, naming whom it invites and to which role."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=invitation,
+        detail=f"{invitation.email} as {invitation.role}",
+        ip_address=ip_address,
+    )
 
 
 # Password reset -----------------------------------------------------------------------------
@@ -287,9 +294,7 @@ def password_reset_requested_record(*, email: str, ip_address: str | None) -> No
 
 
 def password_reset_done_record(*, user: AbstractBaseUser, ip_address: str | None) -> None:
-    audit_record(
-        actor=user, action=AuditAction.PASSWORD_RESET_DONE, obj=user, ip_address=ip_address
-    )
+    _own_account_record(user, AuditAction.PASSWORD_RESET_DONE, ip_address=ip_address)
 
 
 # Deactivation -------------------------------------------------------------------------------

@@ -37,6 +37,23 @@ def audit_record(
     )
 
 
+def audit_case_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AuditAction,
+    obj: models.Model,
+    detail: str = "",
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """A row about a case (an intake.Intake) or one of its records (a link, a review, a letter,
+    an alert: any model with an `intake`), filed under that case. The case is read from `obj`,
+    not passed beside it, so a row cannot land in another case's trail."""
+    case = getattr(obj, "intake", obj)
+    return audit_record(
+        actor=actor, action=action, intake=case, obj=obj, detail=detail, ip_address=ip_address
+    )
+
+
 def audit_export_record(
     *, start: dt.date, end: dt.date, actor: AbstractBaseUser, ip_address: str | None = None
 ) -> None:

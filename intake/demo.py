@@ -91,7 +91,8 @@ class DemoPatient:
 
 
 # Every shared vignette is a patient; most are submitted (the clinicians' queue), the rest show
-# the front desk each state a link can be in.
+# the front desk each state a link can be in. A table, one row per patient: its rows are alike
+# on purpose, and each changes on its own.
 DEMO_PATIENTS = (
     DemoPatient(
         "DEMO0001", "Alex", "Morgan", dt.date(1979, 3, 14), "cauda-equina-red-flag", "submitted", 0

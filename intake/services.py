@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.actions import AuditAction
-from audit.services import audit_record, audit_search_record
+from audit.services import audit_case_record, audit_record, audit_search_record
 from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
 from intake.models import Intake, Invitation, Patient, TriageRecord
@@ -230,10 +230,9 @@ def intake_create(
 ) -> Intake:
     """A pre-visit history for one visit, not yet sent to the patient."""
     intake = Intake.objects.create(patient=patient, visit_date=visit_date, created_by=created_by)
-    audit_record(
+    audit_case_record(
         actor=created_by,
         action=AuditAction.VISIT_CREATED,
-        intake=intake,
         obj=intake,
         detail=f"Visit on {visit_date:%Y-%m-%d}",
     )
@@ -275,12 +274,8 @@ def invitation_create(
         created_by=created_by,
         expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    audit_record(
-        actor=created_by,
-        action=AuditAction.LINK_CREATED,
-        intake=locked,
-        obj=invitation,
-        detail=f"Channel: {channel}",
+    _link_record(
+        invitation, AuditAction.LINK_CREATED, actor=created_by, detail=f"Channel: {channel}"
     )
     if mark_sent:
         invitation_mark_sent(invitation=invitation, channel=channel, now=now)
@@ -351,12 +346,7 @@ def invitation_send_email(
         else:
             patient_email_send(to=patient.email, template="invitation", context=context)
     except (OSError, smtplib.SMTPException):
-        audit_record(
-            actor=created_by,
-            action=AuditAction.LINK_EMAIL_FAILED,
-            intake=intake,
-            obj=link.invitation,
-        )
+        _link_record(link.invitation, AuditAction.LINK_EMAIL_FAILED, actor=created_by)
         raise
     invitation_mark_sent(invitation=link.invitation, channel=Invitation.Channel.EMAIL, now=now)
     return link
@@ -408,9 +398,7 @@ def invitation_reminder_send(*, intake_id: int, now: dt.datetime) -> bool:
     if Invitation.objects.filter(intake=intake, sent_at__gte=intake.reminder_queued_at).exists():
         return False  # a redelivered task: the reminder's link was made already
     link = invitation_send_email(intake=intake, created_by=None, now=now, reminder=True)
-    audit_record(
-        actor=None, action=AuditAction.PRE_VISIT_REMINDED, intake=intake, obj=link.invitation
-    )
+    _link_record(link.invitation, AuditAction.PRE_VISIT_REMINDED)
     return True
 
 
@@ -464,13 +452,8 @@ def _link_record(
     ip_address: str | None = None,
 ) -> None:
     """One row about a link, in its case's trail (the patient is no actor: `actor` is None)."""
-    audit_record(
-        actor=actor,
-        action=action,
-        intake=invitation.intake,
-        obj=invitation,
-        detail=detail,
-        ip_address=ip_address,
+    audit_case_record(
+        actor=actor, action=action, obj=invitation, detail=detail, ip_address=ip_address
     )
 
 
@@ -580,13 +563,7 @@ def invitation_start_on_tablet(
     link = invitation_create(
         intake=intake, channel=Invitation.Channel.TABLET, created_by=actor, now=now
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.TABLET_STARTED,
-        intake=intake,
-        obj=link.invitation,
-        ip_address=ip_address,
-    )
+    _link_record(link.invitation, AuditAction.TABLET_STARTED, actor=actor, ip_address=ip_address)
     invitation_open(invitation=link.invitation, now=now)
     return link
 
@@ -655,7 +632,7 @@ def intake_submit(*, intake: Intake, now: dt.datetime) -> bool:
         intake.status, intake.history, intake.submitted_at = Intake.Status.SUBMITTED, history, now
         intake.answers, intake.steps_completed = locked.answers, locked.steps_completed
         record = intake_triage_record(intake=intake)
-        audit_record(actor=None, action=AuditAction.SUBMITTED, intake=intake, obj=intake)
+        audit_case_record(actor=None, action=AuditAction.SUBMITTED, obj=intake)
         if record.red_flags:
             # The on-call alert is written in this transaction: it exists iff the submission does.
             red_flags_raise(intake=intake, now=now)
@@ -697,10 +674,9 @@ def intake_reopen(
             if Intake.objects.filter(reviewed, pk=intake.pk).exists():
                 raise IntakeReviewed(REVIEWED_HISTORY_MESSAGE)
             return False
-        audit_record(
+        audit_case_record(
             actor=actor,
             action=AuditAction.REOPENED,
-            intake=intake,
             obj=intake,
             detail=reason,
             ip_address=ip_address,
@@ -737,7 +713,7 @@ def history_import(
         created_by=actor,
     )
     intake_triage_record(intake=intake)
-    audit_record(actor=actor, action=AuditAction.IMPORTED, intake=intake, obj=intake)
+    audit_case_record(actor=actor, action=AuditAction.IMPORTED, obj=intake)
     return intake
 
 

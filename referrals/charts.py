@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from intake.triage import History
@@ -124,6 +124,9 @@ class PlotArea:
     bottom: float
 
 
+TRAINING_LOAD_AREA = PlotArea(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM)
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingLoadChart(PlotArea):
     groups: tuple[Group, ...]
@@ -144,6 +147,30 @@ def _ratio(threshold: Any) -> float:
 
 WEEKLY_RATIO = _ratio(WEEKLY_SPIKE_RATIO)
 LONGEST_RUN_RATIO = _ratio(LONGEST_RUN_SPIKE_RATIO)
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """One group of bars: the history's two training figures (fields of its training section),
+    the engine's fact that compares them (a field of derive_facts' result) and its spike ratio."""
+
+    title: str
+    earlier: str
+    later: str
+    change: str
+    ratio: float
+
+
+LOADS = (
+    Load("Weekly distance", "weekly_km_4_weeks_ago", "weekly_km_now", "weekly_km", WEEKLY_RATIO),
+    Load(
+        "Longest run",
+        "longest_run_km_prior_30_days",
+        "longest_run_km_recent",
+        "longest_run",
+        LONGEST_RUN_RATIO,
+    ),
+)
 
 
 def _km(value: Number) -> str:
@@ -263,56 +290,34 @@ def training_load_chart(history: History | Mapping[str, Any] | None) -> Training
     if not isinstance(history, History):
         history = History.from_dict(history)
     training = history.training
-    figures = (
-        training.weekly_km_4_weeks_ago,
-        training.weekly_km_now,
-        training.longest_run_km_prior_30_days,
-        training.longest_run_km_recent,
-    )
+    figures = [getattr(training, name) for load in LOADS for name in (load.earlier, load.later)]
     if all(value is None for value in figures):
         return None
     facts = derive_facts(history)
-    thresholds = [
-        float(training.weekly_km_4_weeks_ago or 0) * WEEKLY_RATIO,
-        float(training.longest_run_km_prior_30_days or 0) * LONGEST_RUN_RATIO,
-    ]
+    thresholds = [float(getattr(training, load.earlier) or 0) * load.ratio for load in LOADS]
     top_value, step = _axis(max([float(v) for v in figures if v is not None] + thresholds))
     scale = (BOTTOM - TOP) / top_value
     group_width = 2 * BAR_WIDTH + BAR_GAP
     space = (RIGHT - LEFT - 2 * group_width) / 3
-    groups = (
+    groups = tuple(
         _group(
-            title="Weekly distance",
-            earlier=training.weekly_km_4_weeks_ago,
-            later=training.weekly_km_now,
-            change=facts.weekly_km,
-            ratio=WEEKLY_RATIO,
-            ratio_text=f"{WEEKLY_RATIO:g}x",
-            left=LEFT + space,
+            title=load.title,
+            earlier=getattr(training, load.earlier),
+            later=getattr(training, load.later),
+            change=getattr(facts, load.change),
+            ratio=load.ratio,
+            ratio_text=f"{load.ratio:g}x",
+            left=LEFT + (index + 1) * space + index * group_width,
             scale=scale,
-        ),
-        _group(
-            title="Longest run",
-            earlier=training.longest_run_km_prior_30_days,
-            later=training.longest_run_km_recent,
-            change=facts.longest_run,
-            ratio=LONGEST_RUN_RATIO,
-            ratio_text=f"{LONGEST_RUN_RATIO:g}x",
-            left=LEFT + 2 * space + group_width,
-            scale=scale,
-        ),
+        )
+        for index, load in enumerate(LOADS)
     )
     ticks = tuple(
         Tick(y=round(BOTTOM - step * i * scale, 1), label=f"{step * i:g}")
         for i in range(round(top_value / step) + 1)
     )
     return TrainingLoadChart(
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
-        right=RIGHT,
-        top=TOP,
-        bottom=BOTTOM,
+        **asdict(TRAINING_LOAD_AREA),
         groups=groups,
         ticks=ticks,
         title="Training load: a month ago and now (km)",
@@ -326,12 +331,7 @@ def training_load_chart(history: History | Mapping[str, Any] | None) -> Training
 
 # --- the self-help timeline: numbness 0-10 at each check-in -------------------------------------
 
-NUMBNESS_WIDTH = 480
-NUMBNESS_HEIGHT = 200
-NUMBNESS_TOP = 30
-NUMBNESS_BOTTOM = NUMBNESS_HEIGHT - 40
-NUMBNESS_LEFT = 36
-NUMBNESS_RIGHT = NUMBNESS_WIDTH - 24
+NUMBNESS_AREA = PlotArea(width=480, height=200, left=36, right=480 - 24, top=30, bottom=200 - 40)
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,30 +357,25 @@ def numbness_chart(scores: list[tuple[str, int | None]]) -> NumbnessChart:
     """Numbness 0-10 at each point of the timeline (label, score), left to right, in SVG user
     units; `templates/components/numbness_chart.html` draws it. A point without a score (the
     pre-visit form asks none) sits on the axis, labelled "not asked", and breaks no line."""
-    scale = (NUMBNESS_BOTTOM - NUMBNESS_TOP) / 10
-    step = (NUMBNESS_RIGHT - NUMBNESS_LEFT - 40) / max(len(scores) - 1, 1)
+    area = NUMBNESS_AREA
+    scale = (area.bottom - area.top) / 10
+    step = (area.right - area.left - 40) / max(len(scores) - 1, 1)
     points = []
     for index, (label, score) in enumerate(scores):
-        x = round(NUMBNESS_LEFT + 20 + index * step, 1)
-        y = round(NUMBNESS_BOTTOM - (score or 0) * scale, 1)
+        x = round(area.left + 20 + index * step, 1)
+        y = round(area.bottom - (score or 0) * scale, 1)
         value_label = "not asked" if score is None else f"{score}/10"
         points.append(ScorePoint(label, score, x, y, value_label))
     scored = [p for p in points if p.score is not None]
     described = "; ".join(f"{p.label}: {p.value_label}" for p in points)
     return NumbnessChart(
-        width=NUMBNESS_WIDTH,
-        height=NUMBNESS_HEIGHT,
-        left=NUMBNESS_LEFT,
-        right=NUMBNESS_RIGHT,
-        top=NUMBNESS_TOP,
-        bottom=NUMBNESS_BOTTOM,
+        **asdict(area),
         points=tuple(points),
         ticks=tuple(
-            Tick(y=round(NUMBNESS_BOTTOM - value * scale, 1), label=str(value))
-            for value in (0, 5, 10)
+            Tick(y=round(area.bottom - value * scale, 1), label=str(value)) for value in (0, 5, 10)
         ),
         line=" ".join(f"{p.x},{p.y}" for p in scored),
         title="Numbness (0 none, 10 worst) at each check-in",
         description=f"Numbness scores: {described}.",
-        label_y=NUMBNESS_BOTTOM + 18,
+        label_y=area.bottom + 18,
     )

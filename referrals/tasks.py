@@ -9,11 +9,12 @@ are the app-wide ones set in config/celery_app.py from the settings.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 from collections.abc import Callable
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -124,20 +125,38 @@ def _send_or_retry_later(
 
 
 # Every send is idempotent: a redelivered message finds the e-mail sent (or its link made) and
-# sends nothing. The alert retries fast: someone on call should read it within minutes.
+# sends nothing.
 _MAIL_TASK = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
-@shared_task(name="referrals.red_flag_alert_send", **_MAIL_TASK)
-def red_flag_alert_send(self, alert_id: int, attempt: int = 0) -> None:
-    _send_or_retry_later(
-        services.TOPIC_RED_FLAG_ALERT,
-        alert_id,
-        attempt,
-        lambda: urgent.red_flag_alert_send(alert_id=int(alert_id), now=timezone.now()),
-        base=5,
-        cap=60,
-    )
+def _mail_task(
+    topic: str, send: Callable[[int, dt.datetime], object], *, base: int = 10, cap: int = 300
+) -> Task:
+    """The task that sends one kind of e-mail, registered under the name the outbox publishes
+    for `topic` (services.TASK_FOR_TOPIC): it takes the object's id and calls `send(id, now)`,
+    through _send_or_retry_later."""
+
+    @shared_task(name=services.TASK_FOR_TOPIC[topic], **_MAIL_TASK)
+    def send_mail(self: Task, object_id: int, attempt: int = 0) -> None:
+        _send_or_retry_later(
+            topic,
+            object_id,
+            attempt,
+            lambda: send(int(object_id), timezone.now()),
+            base=base,
+            cap=cap,
+        )
+
+    return send_mail
+
+
+# The alert retries fast: someone on call should read it within minutes.
+red_flag_alert_send = _mail_task(
+    services.TOPIC_RED_FLAG_ALERT,
+    lambda pk, now: urgent.red_flag_alert_send(alert_id=pk, now=now),
+    base=5,
+    cap=60,
+)
 
 
 @shared_task(name="referrals.red_flag_alerts_resend", ignore_result=True)
@@ -151,39 +170,15 @@ def patient_messages_due() -> None:
     selfhelp.patient_messages_queue(now=timezone.now())
 
 
-@shared_task(name="referrals.follow_up_link_send", **_MAIL_TASK)
-def follow_up_link_send(self, follow_up_id: int, attempt: int = 0) -> None:
-    _send_or_retry_later(
-        services.TOPIC_FOLLOW_UP_SEND,
-        follow_up_id,
-        attempt,
-        lambda: selfhelp.follow_up_link_send(follow_up_id=int(follow_up_id), now=timezone.now()),
-        base=10,
-        cap=300,
-    )
-
-
-@shared_task(name="referrals.follow_up_reminder_send", **_MAIL_TASK)
-def follow_up_reminder_send(self, follow_up_id: int, attempt: int = 0) -> None:
-    _send_or_retry_later(
-        services.TOPIC_FOLLOW_UP_REMIND,
-        follow_up_id,
-        attempt,
-        lambda: selfhelp.follow_up_link_send(
-            follow_up_id=int(follow_up_id), now=timezone.now(), reminder=True
-        ),
-        base=10,
-        cap=300,
-    )
-
-
-@shared_task(name="referrals.pre_visit_reminder_send", **_MAIL_TASK)
-def pre_visit_reminder_send(self, intake_id: int, attempt: int = 0) -> None:
-    _send_or_retry_later(
-        services.TOPIC_PRE_VISIT_REMIND,
-        intake_id,
-        attempt,
-        lambda: invitation_reminder_send(intake_id=int(intake_id), now=timezone.now()),
-        base=10,
-        cap=300,
-    )
+follow_up_link_send = _mail_task(
+    services.TOPIC_FOLLOW_UP_SEND,
+    lambda pk, now: selfhelp.follow_up_link_send(follow_up_id=pk, now=now),
+)
+follow_up_reminder_send = _mail_task(
+    services.TOPIC_FOLLOW_UP_REMIND,
+    lambda pk, now: selfhelp.follow_up_link_send(follow_up_id=pk, now=now, reminder=True),
+)
+pre_visit_reminder_send = _mail_task(
+    services.TOPIC_PRE_VISIT_REMIND,
+    lambda pk, now: invitation_reminder_send(intake_id=pk, now=now),
+)

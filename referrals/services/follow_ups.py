@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_case_record, audit_record
 from intake.models import Intake
 from referrals.models import FollowUp, PatientLink
 
@@ -37,10 +37,9 @@ def follow_up_schedule(
     follow_up = FollowUp.objects.create(
         intake=intake, due_at=now + dt.timedelta(weeks=weeks), created_by=actor
     )
-    audit_record(
+    audit_case_record(
         actor=actor,
         action=AuditAction.FOLLOW_UP_SCHEDULED,
-        intake=intake,
         obj=follow_up,
         detail=f"In {weeks} weeks, on {follow_up.due_at:%Y-%m-%d}",
         ip_address=ip_address,

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from accounts.models import StaffProfile
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_case_record, audit_record
 from intake.models import Intake
 from intake.triage import History
 from referrals.clinical_question import draft_clinical_question
@@ -154,9 +154,7 @@ def referral_create_drafts(
                 clinical_question=_drafted_question(review, code),
                 clinician=user,
             )
-            audit_record(
-                actor=user, action=AuditAction.REFERRAL_CREATED, intake=review.intake, obj=referral
-            )
+            audit_case_record(actor=user, action=AuditAction.REFERRAL_CREATED, obj=referral)
             created.append(referral)
     return created
 
@@ -177,9 +175,7 @@ def referral_update_draft(
     ).update(destination=destination, clinical_question=clinical_question, notes=notes)
     if updated != 1:
         raise LetterError("This referral is signed and can no longer be changed; correct it.")
-    audit_record(
-        actor=user, action=AuditAction.REFERRAL_UPDATED, intake=referral.intake, obj=referral
-    )
+    audit_case_record(actor=user, action=AuditAction.REFERRAL_UPDATED, obj=referral)
     referral.refresh_from_db()
     return referral
 
@@ -204,10 +200,9 @@ def referral_correct(*, referral: Referral, user: AbstractBaseUser) -> Referral:
         raise LetterError(
             "This referral has already been corrected; open the newer version."
         ) from exc
-    audit_record(
+    audit_case_record(
         actor=user,
         action=AuditAction.REFERRAL_CORRECTED,
-        intake=referral.intake,
         obj=draft,
         detail=f"corrects referral {referral.pk} v{referral.version}",
     )
@@ -261,9 +256,7 @@ def referral_sign(*, referral: Referral, user: AbstractBaseUser, now: dt.datetim
             version=referral.version,
         )
         outbox_queue(topic=TOPIC_RENDER, object_id=letter.pk)
-        audit_record(
-            actor=user, action=AuditAction.REFERRAL_SIGNED, intake=referral.intake, obj=referral
-        )
+        audit_case_record(actor=user, action=AuditAction.REFERRAL_SIGNED, obj=referral)
         _case_review_follow_letters(referral.intake)
     referral.refresh_from_db()
     return letter
@@ -285,7 +278,7 @@ def handout_issue(*, intake: Intake, user: AbstractBaseUser) -> Letter:
         with transaction.atomic():
             letter = Letter.objects.create(kind=Letter.Kind.HANDOUT, intake=intake, version=1)
             outbox_queue(topic=TOPIC_RENDER, object_id=letter.pk)
-            audit_record(actor=user, action=AuditAction.HANDOUT_ISSUED, intake=intake, obj=letter)
+            audit_case_record(actor=user, action=AuditAction.HANDOUT_ISSUED, obj=letter)
     except IntegrityError:  # a concurrent request issued it first
         return existing.first()
     return letter
@@ -560,9 +553,7 @@ def letter_retry(*, letter: Letter, user: AbstractBaseUser) -> Letter:
             status=Referral.Status.SIGNED, error=""
         )
         outbox_queue(topic=TOPIC_RENDER, object_id=letter.pk)
-        audit_record(
-            actor=user, action=AuditAction.LETTER_RETRIED, intake=letter.intake, obj=letter
-        )
+        audit_case_record(actor=user, action=AuditAction.LETTER_RETRIED, obj=letter)
     letter.refresh_from_db()
     return letter
 
@@ -638,12 +629,8 @@ def letter_download_record(
     *, letter: Letter, user: AbstractBaseUser, ip_address: str | None = None
 ) -> None:
     """Every download of a letter is in the case's trail: the PDF carries the patient's record."""
-    audit_record(
-        actor=user,
-        action=AuditAction.LETTER_DOWNLOADED,
-        intake=letter.intake,
-        obj=letter,
-        ip_address=ip_address,
+    audit_case_record(
+        actor=user, action=AuditAction.LETTER_DOWNLOADED, obj=letter, ip_address=ip_address
     )
 
 
@@ -670,12 +657,8 @@ def referral_view_record(
     *, referral: Referral, user: AbstractBaseUser, ip_address: str | None = None
 ) -> None:
     """Every opening of a referral's page is in the case's trail: it shows the letter's text."""
-    audit_record(
-        actor=user,
-        action=AuditAction.REFERRAL_VIEWED,
-        intake=referral.intake,
-        obj=referral,
-        ip_address=ip_address,
+    audit_case_record(
+        actor=user, action=AuditAction.REFERRAL_VIEWED, obj=referral, ip_address=ip_address
     )
 
 
@@ -699,12 +682,8 @@ def letter_mark_damaged(*, letter: Letter, user: AbstractBaseUser, reason: str) 
         Referral.objects.filter(pk=letter.referral_id, status=Referral.Status.READY).update(
             status=Referral.Status.FAILED, error=error
         )
-        audit_record(
-            actor=user,
-            action=AuditAction.LETTER_INTEGRITY_FAILED,
-            intake=letter.intake,
-            obj=letter,
-            detail=reason,
+        audit_case_record(
+            actor=user, action=AuditAction.LETTER_INTEGRITY_FAILED, obj=letter, detail=reason
         )
     logger.error("Letter %s failed its integrity check: %s", letter.pk, reason)
 
@@ -738,10 +717,9 @@ def referral_send(*, referral: Referral, user: AbstractBaseUser) -> Delivery:
             )
         if created or requeue:
             outbox_queue(topic=TOPIC_SEND, object_id=delivery.pk)
-            audit_record(
+            audit_case_record(
                 actor=user,
                 action=AuditAction.LETTER_SENT,
-                intake=referral.intake,
                 obj=letter,
                 detail=f"e-mail to {destination.email}",
             )

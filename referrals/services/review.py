@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.actions import AuditAction
-from audit.services import audit_record, audit_search_record
+from audit.services import audit_case_record, audit_record, audit_search_record
 from intake.models import Intake
 from intake.triage import DISPOSITION_BY_CODE, SELF_HELP, by_priority, disposition_label
 from referrals.models import CaseReview
@@ -143,14 +143,11 @@ def case_review_record(
             + _decision_text(disposition, actions)
             + f". Reason: {override_reason}"
         )
-    audit_record(
-        actor=actor, action=action, intake=locked, obj=review, detail=detail, ip_address=ip_address
-    )
+    audit_case_record(actor=actor, action=action, obj=review, detail=detail, ip_address=ip_address)
     if review.notes:
-        audit_record(
+        audit_case_record(
             actor=actor,
             action=AuditAction.REVIEW_NOTE,
-            intake=locked,
             obj=review,
             detail=review.notes,
             ip_address=ip_address,
@@ -186,10 +183,9 @@ def case_review_notes_update(
         return review
     CaseReview.objects.filter(pk=review.pk).update(notes=notes)
     review.notes = notes
-    audit_record(
+    audit_case_record(
         actor=actor,
         action=AuditAction.REVIEW_NOTE,
-        intake=review.intake,
         obj=review,
         detail=notes or "(notes cleared)",
         ip_address=ip_address,

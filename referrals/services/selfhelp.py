@@ -29,7 +29,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_case_record
 from intake import triage as engine
 from intake.models import Intake, TriageRecord
 from intake.services import (
@@ -134,12 +134,7 @@ def _link_email(
     try:
         patient_email_send(to=intake.patient.email, template="patient_link", context=context)
     except (OSError, smtplib.SMTPException):
-        audit_record(
-            actor=actor,
-            action=AuditAction.PATIENT_LINK_EMAIL_FAILED,
-            intake=intake,
-            obj=new.link,
-        )
+        audit_case_record(actor=actor, action=AuditAction.PATIENT_LINK_EMAIL_FAILED, obj=new.link)
         raise
     PatientLink.objects.filter(pk=new.link.pk).update(sent_at=now)
     new.link.sent_at = now
@@ -164,7 +159,7 @@ def patient_link_redeem(*, token: str, now: dt.datetime) -> PatientLink | None:
             if link.kind == PatientLink.Kind.HANDOUT
             else AuditAction.FOLLOW_UP_OPENED
         )
-        audit_record(actor=None, action=action, intake=link.intake, obj=link)
+        audit_case_record(actor=None, action=action, obj=link)
     return link
 
 
@@ -185,12 +180,8 @@ def handout_send(
     handout_issue(intake=intake, user=user)
     new = _link_create(intake=intake, kind=PatientLink.Kind.HANDOUT, now=now, created_by=user)
     _link_email(new=new, kind="handout", actor=user, now=now)
-    audit_record(
-        actor=user,
-        action=AuditAction.HANDOUT_LINK_SENT,
-        intake=intake,
-        obj=new.link,
-        ip_address=ip_address,
+    audit_case_record(
+        actor=user, action=AuditAction.HANDOUT_LINK_SENT, obj=new.link, ip_address=ip_address
     )
     return new.link
 
@@ -211,12 +202,8 @@ def handout_download_record(
 ) -> None:
     """Every download by the patient is in the case's trail; the first is kept on the link."""
     PatientLink.objects.filter(pk=link.pk, downloaded_at__isnull=True).update(downloaded_at=now)
-    audit_record(
-        actor=None,
-        action=AuditAction.HANDOUT_DOWNLOADED,
-        intake=link.intake,
-        obj=letter,
-        ip_address=ip_address,
+    audit_case_record(
+        actor=None, action=AuditAction.HANDOUT_DOWNLOADED, obj=letter, ip_address=ip_address
     )
 
 
@@ -296,10 +283,9 @@ def follow_up_link_send(*, follow_up_id: int, now: dt.datetime, reminder: bool =
         FollowUp.objects.filter(pk=follow_up.pk, status=FollowUp.Status.SCHEDULED).update(
             status=FollowUp.Status.SENT, sent_at=now
         )
-    audit_record(
+    audit_case_record(
         actor=None,
         action=AuditAction.FOLLOW_UP_REMINDED if reminder else AuditAction.FOLLOW_UP_LINK_SENT,
-        intake=intake,
         obj=follow_up,
     )
     return True
@@ -407,26 +393,22 @@ def follow_up_answer(
         result=result,
     )
     locked.refresh_from_db()
-    audit_record(
+    audit_case_record(
         actor=None,
         action=AuditAction.FOLLOW_UP_ANSWERED,
-        intake=intake,
         obj=locked,
-        detail=(
-            f"{locked.get_outcome_display()} after {answers.weeks_followed} weeks; numbness "
-            f"{answers.numbness}/10; triage {engine.disposition_label(record.disposition)}: "
-            f"{locked.get_result_display()}"
-        ),
+        detail=f"{locked.get_outcome_display()} after {answers.weeks_followed} weeks; numbness "
+        f"{answers.numbness}/10; triage {engine.disposition_label(record.disposition)}: "
+        f"{locked.get_result_display()}",
     )
     if result == FollowUp.Result.RED_FLAG:
         follow_up_red_flag_raise(intake=intake, now=now)
     elif result == FollowUp.Result.NEEDS_REVIEW:
         _case_back_to_queue(intake=intake, why="follow-up needs review")
     else:
-        audit_record(
+        audit_case_record(
             actor=None,
             action=AuditAction.EPISODE_CLOSED,
-            intake=intake,
             obj=locked,
             detail=locked.get_result_display(),
         )

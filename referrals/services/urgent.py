@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.actions import AuditAction
-from audit.services import audit_record
+from audit.services import audit_case_record
 from intake.models import Intake
 from referrals.models import PatientContact, RedFlagAlert
 from referrals.services.letters import TOPIC_RED_FLAG_ALERT, outbox_queue
@@ -50,9 +50,7 @@ def red_flag_alert_raise(*, intake: Intake, now: dt.datetime) -> RedFlagAlert:
                 last_queued_at=now,
             )
             outbox_queue(topic=TOPIC_RED_FLAG_ALERT, object_id=alert.pk)
-            audit_record(
-                actor=None, action=AuditAction.RED_FLAG_ALERT_RAISED, intake=intake, obj=alert
-            )
+            audit_case_record(actor=None, action=AuditAction.RED_FLAG_ALERT_RAISED, obj=alert)
     except IntegrityError:  # a concurrent raise for the same case won: theirs is the alert
         return RedFlagAlert.objects.get(intake=intake, acknowledged_at__isnull=True)
     return alert
@@ -87,10 +85,9 @@ def red_flag_alert_send(*, alert_id: int, now: dt.datetime) -> bool:
         RedFlagAlert.objects.filter(pk=alert.pk).update(
             sends_done=F("sends_done") + 1, last_sent_at=now
         )
-        audit_record(
+        audit_case_record(
             actor=None,
             action=AuditAction.RED_FLAG_ALERT_SENT,
-            intake=alert.intake,
             obj=alert,
             detail=f"send {send_number} of {settings.RED_FLAG_ALERT_MAX_SENDS}",
         )
@@ -147,10 +144,9 @@ def red_flag_alert_acknowledge(
     )
     if not acknowledged:
         return False
-    audit_record(
+    audit_case_record(
         actor=actor,
         action=AuditAction.RED_FLAG_ALERT_ACKNOWLEDGED,
-        intake=intake,
         obj=alert,
         ip_address=ip_address,
     )
@@ -183,10 +179,9 @@ def patient_contact_record(
         recorded_by=actor,
         recorded_at=now,
     )
-    audit_record(
+    audit_case_record(
         actor=actor,
         action=AuditAction.PATIENT_CONTACTED,
-        intake=intake,
         obj=contact,
         detail=f"{contact.get_method_display()}: {contact.get_outcome_display()}",
         ip_address=ip_address,

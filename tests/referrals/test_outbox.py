@@ -69,7 +69,7 @@ def test_a_failure_while_signing_writes_nothing(clinician) -> None:
     referral = draft_referral(clinician=clinician)
 
     with (
-        mock.patch.object(services, "audit_record", side_effect=RuntimeError("disk full")),
+        mock.patch.object(services, "audit_case_record", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
         services.referral_sign(referral=referral, user=clinician, now=timezone.now())

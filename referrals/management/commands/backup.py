@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from referrals.backup import BackupError, backup_write
+from referrals.backup import backup_write
+from referrals.management.commands._backup_directory import BackupDirectoryCommand
 
 
-class Command(BaseCommand):
+class Command(BackupDirectoryCommand):
     help = (
         "Back up the database (SQLite copy or pg_dump custom format) and the private letter "
         "files into DIR (new or empty), with a manifest of SHA-256 sums."
     )
+    directory_help = "a new or empty directory"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("directory", type=Path, help="a new or empty directory")
-
-    def handle(self, *args: Any, directory: Path, **options: Any) -> None:
-        try:
-            summary = backup_write(directory=directory, now=timezone.now())
-        except BackupError as error:
-            raise CommandError(str(error), returncode=2) from None
-        self.stdout.write(
+    def run_on(self, directory: Path) -> str:
+        summary = backup_write(directory=directory, now=timezone.now())
+        return (
             f"Backed up the {summary.vendor} database and {summary.files - 1} files to {directory}."
         )
