@@ -47,6 +47,9 @@ SIGNED_OUT = ("anonymous",)
 PATIENTS = ("patient", "other_patient")
 CLINICAL = ("clinician", "other_clinician", "administrator")
 UNVERIFIED = ("unverified_clinician", "unenrolled_clinician", "unverified_administrator")
+# Every persona a table walks itself (the unverified sessions are walked over every table at once,
+# in tests/config/test_access_matrix.py).
+EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
 
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
 
@@ -114,6 +117,12 @@ def answers(personas: Iterable[str], answer: int | str) -> dict[str, int | str]:
 def clinicians(ok: int) -> dict[str, int | str]:
     """A clinical URL: any clinician and administrators get `ok`, the rest of the staff 403."""
     return answers(STAFF_PERSONAS, 403) | answers(CLINICAL, ok) | {"anonymous": LOGIN}
+
+
+def patients(ok: int) -> dict[str, int | str]:
+    """A patient's page: only a browser holding a patient's session gets `ok`; everyone else,
+    staff included, 403."""
+    return answers(EVERYONE, 403) | answers(PATIENTS, ok)
 
 
 def rows_by_persona(endpoints: Iterable[Endpoint]) -> list[object]:
