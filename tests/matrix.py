@@ -9,6 +9,10 @@ tests/intake/test_access_matrix.py (desk and patient form), tests/referrals/test
 (review dashboard, audit export), tests/referrals/test_referral_access.py (referrals, letters),
 tests/referrals/test_selfhelp_access.py and test_follow_up_access.py (the self-help loop).
 tests/config/test_access_matrix.py also checks that together they cover every URL pattern.
+
+The rows are alike by design, within a table and across tables: one `Endpoint` per URL and
+method, one `form_rows` per form, each with its own path, data and answers. The `duplicates` tool
+pairs neighbouring rows of that shape; they are a table's rows, not copied logic.
 """
 
 from __future__ import annotations
