@@ -27,11 +27,15 @@ GATES = {
 }
 
 
+# `db` is named so that pytest-django runs this with the database tests, before the transactional
+# ones flush the staff groups (tests/conftest.py, _signed_in_client).
 @pytest.mark.parametrize(
     ("gate", "persona"),
     [pytest.param(gate, persona, id=gate.__name__) for gate, persona in GATES.items()],
 )
-def test_each_gate_answers_404_for_an_id_that_names_nothing(request, gate, persona: str) -> None:
+def test_each_gate_answers_404_for_an_id_that_names_nothing(
+    db, request, gate, persona: str
+) -> None:
     with pytest.raises(Http404):
         gate(request.getfixturevalue(persona), 987654)
 
