@@ -9,6 +9,10 @@ tests/intake/test_access_matrix.py (desk and patient form), tests/referrals/test
 (review dashboard, audit export), tests/referrals/test_referral_access.py (referrals, letters),
 tests/referrals/test_selfhelp_access.py and test_follow_up_access.py (the self-help loop).
 tests/config/test_access_matrix.py also checks that together they cover every URL pattern.
+
+The rows are alike by design, within a table and across tables: one `Endpoint` per URL and
+method, one `form_rows` per form, each with its own path, data and answers. The `duplicates` tool
+pairs neighbouring rows of that shape; they are a table's rows, not copied logic.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ SIGNED_OUT = ("anonymous",)
 PATIENTS = ("patient", "other_patient")
 CLINICAL = ("clinician", "other_clinician", "administrator")
 UNVERIFIED = ("unverified_clinician", "unenrolled_clinician", "unverified_administrator")
+# Every persona a table walks itself (the unverified sessions are walked over every table at once,
+# in tests/config/test_access_matrix.py).
+EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
 
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
 
@@ -114,6 +121,12 @@ def answers(personas: Iterable[str], answer: int | str) -> dict[str, int | str]:
 def clinicians(ok: int) -> dict[str, int | str]:
     """A clinical URL: any clinician and administrators get `ok`, the rest of the staff 403."""
     return answers(STAFF_PERSONAS, 403) | answers(CLINICAL, ok) | {"anonymous": LOGIN}
+
+
+def patients(ok: int) -> dict[str, int | str]:
+    """A patient's page: only a browser holding a patient's session gets `ok`; everyone else,
+    staff included, 403."""
+    return answers(EVERYONE, 403) | answers(PATIENTS, ok)
 
 
 def rows_by_persona(endpoints: Iterable[Endpoint]) -> list[object]:

@@ -22,15 +22,11 @@ from tests.matrix import (
     UNVERIFIED,
     VERIFY,
     Endpoint,
+    MatrixTests,
     answers,
-    check_endpoint,
-    check_wrong_method,
-    rows,
-    rows_by_persona,
+    form_rows,
 )
 
-SIGNED_IN = (*STAFF_PERSONAS, *UNVERIFIED)
-EVERYONE = (*SIGNED_IN, *SIGNED_OUT)
 TOKEN = "m" * 43  # the shape of a real token
 
 
@@ -38,6 +34,16 @@ def second_factor_page(**unverified: int) -> dict[str, int | str]:
     """Signed-in and verified: sent on (302); anonymous: the login page; the sessions that owe a
     second factor: this page (200) or the other one of the pair (302)."""
     return answers(STAFF_PERSONAS, 302) | {"anonymous": LOGIN} | unverified
+
+
+# The pair of second-factor pages: each serves the sessions that owe that step, and sends the
+# others on to the other page.
+VERIFY_PAGE = second_factor_page(
+    unverified_clinician=200, unverified_administrator=200, unenrolled_clinician=302
+)
+ENROL_PAGE = second_factor_page(
+    unverified_clinician=302, unverified_administrator=302, unenrolled_clinician=200
+)
 
 
 def administrators(ok: int) -> dict[str, int | str]:
@@ -53,41 +59,17 @@ def open_page(ok: int) -> dict[str, int | str]:
 
 
 ENDPOINTS = (
-    Endpoint(
+    *form_rows(
         "accounts:verify",
-        "get",
         "/accounts/two-factor/",
-        second_factor_page(
-            unverified_clinician=200, unverified_administrator=200, unenrolled_clinician=302
-        ),
-        wrong_method="delete",
-    ),
-    Endpoint(
-        "accounts:verify",
-        "post",
-        "/accounts/two-factor/",
-        second_factor_page(
-            unverified_clinician=200, unverified_administrator=200, unenrolled_clinician=302
-        ),
+        answers=(VERIFY_PAGE, VERIFY_PAGE),
         data={"code": "000000"},
         wrong_method="delete",
     ),
-    Endpoint(
+    *form_rows(
         "accounts:enrol",
-        "get",
         "/accounts/two-factor/enrol/",
-        second_factor_page(
-            unverified_clinician=302, unverified_administrator=302, unenrolled_clinician=200
-        ),
-        wrong_method="delete",
-    ),
-    Endpoint(
-        "accounts:enrol",
-        "post",
-        "/accounts/two-factor/enrol/",
-        second_factor_page(
-            unverified_clinician=302, unverified_administrator=302, unenrolled_clinician=200
-        ),
+        answers=(ENROL_PAGE, ENROL_PAGE),
         data={"code": "000000"},
         wrong_method="delete",
     ),
@@ -108,33 +90,17 @@ ENDPOINTS = (
     Endpoint(
         "accounts:deactivate", "post", "/accounts/staff/{member}/deactivate/", administrators(302)
     ),
-    Endpoint(
+    *form_rows(
         "accounts:invitation",
-        "get",
         f"/accounts/invitation/{TOKEN}/",
-        open_page(200),
-        wrong_method="delete",
-    ),
-    Endpoint(
-        "accounts:invitation",
-        "post",
-        f"/accounts/invitation/{TOKEN}/",
-        open_page(200),
+        answers=(open_page(200), open_page(200)),
         data={"first_name": "A"},
         wrong_method="delete",
     ),
-    Endpoint(
+    *form_rows(
         "accounts:password_reset",
-        "get",
         "/accounts/password-reset/",
-        open_page(200),
-        wrong_method="delete",
-    ),
-    Endpoint(
-        "accounts:password_reset",
-        "post",
-        "/accounts/password-reset/",
-        open_page(302),
+        answers=(open_page(200), open_page(302)),
         data={"email": "someone@example.org"},
         wrong_method="delete",
     ),
@@ -174,13 +140,5 @@ def objects(db) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize(("endpoint", "persona"), rows_by_persona(ENDPOINTS))
-def test_each_persona_gets_what_it_may_at_the_staff_account_urls(
-    request, objects, endpoint, persona
-) -> None:
-    check_endpoint(request, endpoint, persona, objects)
-
-
-@pytest.mark.parametrize("endpoint", rows(ENDPOINTS))
-def test_the_staff_account_urls_refuse_the_wrong_method(request, objects, endpoint) -> None:
-    check_wrong_method(request, endpoint, objects)
+class TestTheStaffAccountUrls(MatrixTests):
+    ENDPOINTS = ENDPOINTS

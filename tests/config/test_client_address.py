@@ -45,13 +45,22 @@ def _spend_token_budget(client: Client, **headers: str) -> int:
     return client.get(f"/p/{WRONG_TOKEN}/", **headers).status_code
 
 
+def _throttled_client(settings, *, proxies: int, remote: str, spent_by: list[str]) -> Client:
+    """A browser at `remote` behind `proxies` trusted proxies, after one wrong token from each
+    X-Forwarded-For of `spent_by`, with a budget of 2 wrong tokens a minute."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    settings.TOKEN_ATTEMPTS_PER_MINUTE = 2
+    client = Client(REMOTE_ADDR=remote)
+    for forwarded_for in spent_by:
+        _spend_token_budget(client, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client
+
+
 @pytest.mark.django_db
 def test_behind_one_proxy_two_patients_get_separate_throttle_buckets(settings) -> None:
-    settings.TRUSTED_PROXY_COUNT = 1
-    settings.TOKEN_ATTEMPTS_PER_MINUTE = 2
-    proxy = Client(REMOTE_ADDR="10.0.0.2")
-    for _ in range(2):
-        _spend_token_budget(proxy, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    proxy = _throttled_client(
+        settings, proxies=1, remote="10.0.0.2", spent_by=["203.0.113.1", "203.0.113.1"]
+    )
 
     assert _spend_token_budget(proxy, HTTP_X_FORWARDED_FOR="203.0.113.1") == 429
     assert _spend_token_budget(proxy, HTTP_X_FORWARDED_FOR="203.0.113.2") != 429
@@ -59,11 +68,9 @@ def test_behind_one_proxy_two_patients_get_separate_throttle_buckets(settings) -
 
 @pytest.mark.django_db
 def test_without_the_proxy_setting_a_forged_header_buys_no_new_bucket(settings) -> None:
-    settings.TRUSTED_PROXY_COUNT = 0
-    settings.TOKEN_ATTEMPTS_PER_MINUTE = 2
-    client = Client(REMOTE_ADDR="203.0.113.50")
-    for n in range(2):
-        _spend_token_budget(client, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    client = _throttled_client(
+        settings, proxies=0, remote="203.0.113.50", spent_by=["198.51.100.0", "198.51.100.1"]
+    )
 
     assert _spend_token_budget(client, HTTP_X_FORWARDED_FOR="198.51.100.99") == 429
 

@@ -1,10 +1,10 @@
-"""The desk's gates (intake/access.py), called directly: each refusal on its own line."""
+"""The desk's gates (intake/access.py), called directly: each refusal on its own line (an unknown
+id's 404, the same for every gate, is in tests/config/test_gates.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from intake.access import intake_for_user, patient_for_user
 
@@ -28,12 +28,3 @@ def test_clinic_staff_get_a_visit(request, visit, persona: str) -> None:
 def test_a_user_without_a_role_does_not_get_a_visit(stranger, visit) -> None:
     with pytest.raises(PermissionDenied):
         intake_for_user(stranger, visit.pk)
-
-
-@pytest.mark.parametrize(
-    "gate",
-    [pytest.param(patient_for_user, id="patient"), pytest.param(intake_for_user, id="visit")],
-)
-def test_an_unknown_object_is_not_found(front_desk, gate) -> None:
-    with pytest.raises(Http404):
-        gate(front_desk, 987654)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.intake.factories import post_data
 from tests.matrix import (
+    EVERYONE,
     LOGIN,
     PATIENTS,
     SIGNED_OUT,
@@ -22,9 +23,9 @@ from tests.matrix import (
     MatrixTests,
     answers,
     form_rows,
+    patients,
 )
 
-EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
 # Inside the window of visit dates the desk accepts (intake/visit_dates.py).
 NEXT_MONTH = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # noqa: DTZ011 - a calendar date
 
@@ -35,10 +36,6 @@ def desk(ok: int) -> dict[str, int | str]:
 
 def staff(ok: int) -> dict[str, int | str]:
     return desk(ok) | answers(("clinician", "other_clinician"), ok)
-
-
-def patient_form(ok: int) -> dict[str, int | str]:
-    return answers(EVERYONE, 403) | answers(PATIENTS, ok)
 
 
 def _signed_out() -> dict[str, int | str]:
@@ -60,18 +57,10 @@ ENDPOINTS = (
     ),
     Endpoint("intake:patient", "get", "/desk/patients/{patient}/", desk(200)),
     Endpoint("intake:desk", "get", "/desk/?state=submitted&page=2", desk(200)),
-    Endpoint(
+    *form_rows(
         "intake:patient_edit",
-        "get",
         "/desk/patients/{patient}/edit/",
-        desk(200),
-        wrong_method="delete",
-    ),
-    Endpoint(
-        "intake:patient_edit",
-        "post",
-        "/desk/patients/{patient}/edit/",
-        desk(200),
+        answers=(desk(200), desk(200)),
         data={"first_name": ""},
         wrong_method="delete",
     ),
@@ -82,26 +71,16 @@ ENDPOINTS = (
         desk(302),
         data={"visit_date": NEXT_MONTH},
     ),
-    Endpoint(
-        "intake:link_create",
-        "post",
-        "/desk/visits/{visit}/link/",
-        desk(200),
-        data={"channel": "copy"},
-    ),
-    Endpoint(
-        "intake:link_create",
-        "post",
-        "/desk/visits/{visit}/link/",
-        desk(200),
-        data={"channel": "slip"},
-    ),
-    Endpoint(
-        "intake:link_create",
-        "post",
-        "/desk/visits/{visit}/link/",
-        desk(302),
-        data={"channel": "email"},
+    # Each channel of a new link: copied or printed on this page, or sent by email and back.
+    *(
+        Endpoint(
+            "intake:link_create",
+            "post",
+            "/desk/visits/{visit}/link/",
+            desk(ok),
+            data={"channel": channel},
+        )
+        for channel, ok in (("copy", 200), ("slip", 200), ("email", 302))
     ),
     Endpoint("intake:tablet_start", "post", "/desk/visits/{visit}/tablet/", desk(302)),
     Endpoint("intake:link_revoke", "post", "/desk/visits/{visit}/revoke/", desk(302)),
@@ -119,26 +98,23 @@ ENDPOINTS = (
         answers(EVERYONE, 302) | answers(STAFF_PERSONAS, 403),
     ),
     # The patients' browsers here have confirmed the date of birth: on to the form.
-    Endpoint("intake:form_confirm", "get", "/form/confirm/", patient_form(302), wrong_method="put"),
-    Endpoint(
+    *form_rows(
         "intake:form_confirm",
-        "post",
         "/form/confirm/",
-        patient_form(302),
+        answers=(patients(302), patients(302)),
         data={"date_of_birth": "1990-05-17"},
-        wrong_method="put",
     ),
-    Endpoint("intake:form_start", "get", "/form/", patient_form(200)),
+    Endpoint("intake:form_start", "get", "/form/", patients(200)),
     *form_rows(
         "intake:form_step",
         "/form/where/",
-        answers=(patient_form(200), patient_form(302)),
+        answers=(patients(200), patients(302)),
         data={**post_data("where"), "go": "next"},
     ),
-    Endpoint("intake:form_review", "get", "/form/review/", patient_form(200)),
-    Endpoint("intake:form_submit", "post", "/form/submit/", patient_form(302)),
-    Endpoint("intake:form_done", "get", "/form/done/", patient_form(302)),
-    Endpoint("intake:form_leave", "post", "/form/leave/", patient_form(302)),
+    Endpoint("intake:form_review", "get", "/form/review/", patients(200)),
+    Endpoint("intake:form_submit", "post", "/form/submit/", patients(302)),
+    Endpoint("intake:form_done", "get", "/form/done/", patients(302)),
+    Endpoint("intake:form_leave", "post", "/form/leave/", patients(302)),
     Endpoint("intake:tablet", "get", "/tablet/", answers(EVERYONE, 200)),
 )
 

@@ -14,6 +14,16 @@ from referrals.services.follow_ups import follow_up_schedule
 from referrals.services.selfhelp import NewPatientLink, _link_create
 from tests.referrals.factories import CaseReviewFactory
 
+# The follow-up form's red-flag questions, each answered "no": a follow-up that raises no alarm.
+NO_RED_FLAGS = {
+    "saddle_numbness": "no",
+    "bladder_or_bowel_change": "no",
+    "sciatica_both_legs": "no",
+    "leg_weakness_or_foot_drop": "no",
+    "progressive": "no",
+    "foot_cold_or_pale": "no",
+}
+
 
 def reviewed_self_help_case():
     """A self-help case a clinician reviewed (accepted), with its handout rendered."""

@@ -1,6 +1,7 @@
 """The clinical gates (referrals/access.py), called directly: each refusal on its own line.
 
 Through the URLs the role decorator answers first, so the gates' role checks are proved here.
+An unknown id's 404, the same for every gate, is in tests/config/test_gates.py.
 """
 
 from __future__ import annotations
@@ -103,14 +104,3 @@ def test_the_front_desk_does_not_get_a_letter(front_desk, review) -> None:
 
     with pytest.raises(PermissionDenied):
         letter_for_user(front_desk, letter.pk)
-
-
-# Alike to the test of this name in tests/intake/test_access.py by design: each app's gates are
-# proved in that app's tests, one refusal per line, as the gates are written.
-@pytest.mark.parametrize(
-    "gate",
-    [pytest.param(referral_for_user, id="referral"), pytest.param(letter_for_user, id="letter")],
-)
-def test_an_unknown_object_is_not_found(clinician, gate) -> None:
-    with pytest.raises(Http404):
-        gate(clinician, 987654)

@@ -6,46 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matrix import (
-    PATIENTS,
-    SIGNED_OUT,
-    STAFF_PERSONAS,
-    Endpoint,
-    MatrixTests,
-    answers,
-)
+from tests.matrix import MatrixTests, form_rows, patients
 from tests.referrals.factories import CaseReviewFactory
-from tests.referrals.selfhelp import browser_with, follow_up_link
+from tests.referrals.selfhelp import NO_RED_FLAGS, browser_with, follow_up_link
 
-EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
-ANSWER = {
-    "outcome": "better",
-    "weeks_followed": 6,
-    "numbness": 2,
-    "saddle_numbness": "no",
-    "bladder_or_bowel_change": "no",
-    "sciatica_both_legs": "no",
-    "leg_weakness_or_foot_drop": "no",
-    "progressive": "no",
-    "foot_cold_or_pale": "no",
-}
+ANSWER = {"outcome": "better", "weeks_followed": 6, "numbness": 2, **NO_RED_FLAGS}
 
-ENDPOINTS = (
-    Endpoint(
-        "selfhelp:follow_up",
-        "get",
-        "/follow-up/",
-        answers(EVERYONE, 403) | answers(PATIENTS, 200),
-        wrong_method="put",
-    ),
-    Endpoint(
-        "selfhelp:follow_up",
-        "post",
-        "/follow-up/",
-        answers(EVERYONE, 403) | answers(PATIENTS, 302),
-        data=ANSWER,
-        wrong_method="put",
-    ),
+ENDPOINTS = form_rows(
+    "selfhelp:follow_up", "/follow-up/", answers=(patients(200), patients(302)), data=ANSWER
 )
 
 

@@ -29,6 +29,12 @@ def review(clinician):
     return reviewed_case(clinician=clinician)
 
 
+@pytest.fixture
+def draft(clinician) -> Referral:
+    """A draft referral of `clinician`'s, its author."""
+    return draft_referral(clinician=clinician)
+
+
 def _post(client, name: str, pk: int, data: dict | None = None, **kwargs):
     return client.post(reverse(f"referrals:{name}", args=[pk]), data or {}, **kwargs)
 
@@ -144,31 +150,27 @@ def test_an_action_the_review_did_not_accept_cannot_become_a_referral(
 # --- editing, previewing, signing ----------------------------------------------------------------
 
 
-def test_the_author_edits_a_draft(clinician_client, clinician) -> None:
-    referral = draft_referral(clinician=clinician)
-
+def test_the_author_edits_a_draft(clinician_client, draft) -> None:
     _post(
         clinician_client,
         "referral_edit",
-        referral.pk,
+        draft.pk,
         {
-            "destination": referral.destination_id,
+            "destination": draft.destination_id,
             "clinical_question": "New question?",
             "notes": "New notes.",
         },
     )
 
-    referral.refresh_from_db()
-    assert (referral.clinical_question, referral.notes) == ("New question?", "New notes.")
+    draft.refresh_from_db()
+    assert (draft.clinical_question, draft.notes) == ("New question?", "New notes.")
 
 
-def test_an_empty_question_is_refused_and_keeps_what_was_typed(clinician_client, clinician):
-    referral = draft_referral(clinician=clinician)
-
+def test_an_empty_question_is_refused_and_keeps_what_was_typed(clinician_client, draft):
     response = _post(
         clinician_client,
         "referral_edit",
-        referral.pk,
+        draft.pk,
         {"clinical_question": "   ", "notes": "Notes I typed."},
     )
 
@@ -176,24 +178,23 @@ def test_an_empty_question_is_refused_and_keeps_what_was_typed(clinician_client,
     page = response.content.decode()
     assert "Write the clinical question" in page
     assert "Notes I typed." in page
-    referral.refresh_from_db()
-    assert referral.notes == "Marathon in 6 weeks."
+    draft.refresh_from_db()
+    assert draft.notes == "Marathon in 6 weeks."
 
 
-def test_a_destination_of_another_type_is_refused(clinician_client, clinician) -> None:
-    referral = draft_referral(clinician=clinician)
+def test_a_destination_of_another_type_is_refused(clinician_client, draft) -> None:
     other = DestinationFactory(destination_type="inserts")
 
     response = _post(
         clinician_client,
         "referral_edit",
-        referral.pk,
+        draft.pk,
         {"destination": other.pk, "clinical_question": "Q?"},
     )
 
     assert response.status_code == 400
-    referral.refresh_from_db()
-    assert referral.destination != other
+    draft.refresh_from_db()
+    assert draft.destination != other
 
 
 def test_the_preview_is_the_letters_html_with_patient_text_escaped(clinician_client, clinician):
@@ -232,70 +233,61 @@ def test_the_preview_stylesheet_is_the_print_css(clinician_client) -> None:
     assert b"counter(pages)" in response.content
 
 
-def test_signing_needs_the_confirmation_ticked(clinician_client, clinician) -> None:
-    referral = draft_referral(clinician=clinician)
-
-    response = _post(clinician_client, "referral_sign", referral.pk)
+def test_signing_needs_the_confirmation_ticked(clinician_client, draft) -> None:
+    response = _post(clinician_client, "referral_sign", draft.pk)
 
     assert response.status_code == 400
     assert "Tick the box to confirm" in response.content.decode()
-    referral.refresh_from_db()
-    assert referral.status == Referral.Status.DRAFT
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.DRAFT
 
 
 def test_the_message_after_signing_says_nothing_the_letter_state_can_contradict(
-    clinician_client, clinician
+    clinician_client, draft
 ) -> None:
-    referral = draft_referral(clinician=clinician)
-
-    response = _post(clinician_client, "referral_sign", referral.pk, {"confirm": "on"}, follow=True)
+    response = _post(clinician_client, "referral_sign", draft.pk, {"confirm": "on"}, follow=True)
 
     assert [str(message) for message in response.context["messages"]] == ["Referral signed."]
 
 
-def test_signing_freezes_the_referral_and_queues_its_letter(clinician_client, clinician) -> None:
-    referral = draft_referral(clinician=clinician)
-
-    response = _post(clinician_client, "referral_sign", referral.pk, {"confirm": "on"}, follow=True)
+def test_signing_freezes_the_referral_and_queues_its_letter(
+    clinician_client, draft, clinician
+) -> None:
+    response = _post(clinician_client, "referral_sign", draft.pk, {"confirm": "on"}, follow=True)
 
     page = response.content.decode()
     assert "Signed · letter queued" in page
     assert 'hx-trigger="every 2s"' in page
     assert "X-Background-Poll" in page
-    referral.refresh_from_db()
-    assert referral.status == Referral.Status.SIGNED
-    assert referral.signer_registration == clinician.staff_profile.registration_number
-    assert Letter.objects.get(referral=referral).status == Letter.Status.PENDING
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.SIGNED
+    assert draft.signer_registration == clinician.staff_profile.registration_number
+    assert Letter.objects.get(referral=draft).status == Letter.Status.PENDING
     assert OutboxMessage.objects.count() == 1
 
 
-def test_signing_with_the_saved_text_sent_along_signs(clinician_client, clinician) -> None:
-    referral = draft_referral(clinician=clinician)
+def test_signing_with_the_saved_text_sent_along_signs(clinician_client, draft) -> None:
     page_fields = {
-        "destination": referral.destination_id,
-        "clinical_question": referral.clinical_question,
-        "notes": referral.notes,
+        "destination": draft.destination_id,
+        "clinical_question": draft.clinical_question,
+        "notes": draft.notes,
     }
 
-    _post(clinician_client, "referral_sign", referral.pk, page_fields | {"confirm": "on"})
+    _post(clinician_client, "referral_sign", draft.pk, page_fields | {"confirm": "on"})
 
-    referral.refresh_from_db()
-    assert referral.status == Referral.Status.SIGNED
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.SIGNED
 
 
-def test_signing_with_unsaved_changes_keeps_them_and_signs_nothing(
-    clinician_client, clinician
-) -> None:
-    referral = draft_referral(clinician=clinician)
-
+def test_signing_with_unsaved_changes_keeps_them_and_signs_nothing(clinician_client, draft) -> None:
     response = _post(
         clinician_client,
         "referral_sign",
-        referral.pk,
+        draft.pk,
         {
-            "destination": referral.destination_id,
+            "destination": draft.destination_id,
             "clinical_question": "A question typed but never saved?",
-            "notes": referral.notes,
+            "notes": draft.notes,
             "confirm": "on",
         },
     )
@@ -304,9 +296,9 @@ def test_signing_with_unsaved_changes_keeps_them_and_signs_nothing(
     page = response.content.decode()
     assert "The draft has changes that are not saved" in page
     assert "A question typed but never saved?" in page
-    referral.refresh_from_db()
-    assert referral.status == Referral.Status.DRAFT
-    assert referral.clinical_question == "Stress fracture of the 3rd metatarsal shaft?"
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.DRAFT
+    assert draft.clinical_question == "Stress fracture of the 3rd metatarsal shaft?"
     assert not Letter.objects.exists()
 
 
@@ -421,15 +413,14 @@ def test_no_handout_without_self_help_in_the_review(clinician_client, clinician)
     assert not Letter.objects.exists()
 
 
-def test_a_draft_cannot_be_signed_once_its_review_was_withdrawn(clinician_client, clinician):
-    referral = draft_referral(clinician=clinician)
-    CaseReview.objects.filter(intake=referral.intake).delete()
+def test_a_draft_cannot_be_signed_once_its_review_was_withdrawn(clinician_client, draft):
+    CaseReview.objects.filter(intake=draft.intake).delete()
 
-    response = _post(clinician_client, "referral_sign", referral.pk, {"confirm": "on"}, follow=True)
+    response = _post(clinician_client, "referral_sign", draft.pk, {"confirm": "on"}, follow=True)
 
     assert "review was withdrawn" in response.content.decode()
-    referral.refresh_from_db()
-    assert referral.status == Referral.Status.DRAFT
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.DRAFT
     assert not Letter.objects.exists()
 
 

@@ -6,24 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matrix import (
-    LOGIN,
-    PATIENTS,
-    SIGNED_OUT,
-    STAFF_PERSONAS,
-    Endpoint,
-    MatrixTests,
-    answers,
-)
+from tests.matrix import EVERYONE, LOGIN, PATIENTS, Endpoint, MatrixTests, answers, patients
 from tests.referrals.factories import CaseReviewFactory
 from tests.referrals.selfhelp import browser_with, handout_link, reviewed_self_help_case
 from tests.referrals.test_review_access import clinicians
-
-EVERYONE = (*STAFF_PERSONAS, *SIGNED_OUT, *PATIENTS)
-
-
-def handout_holders(ok: int) -> dict[str, int | str]:
-    return answers(EVERYONE, 403) | answers(PATIENTS, ok)
 
 
 def with_patients(answer: dict[str, int | str]) -> dict[str, int | str]:
@@ -46,12 +32,12 @@ ENDPOINTS = (
         data={"weeks": 4},
     ),
     Endpoint("selfhelp:link", "get", "/s/{token}/", answers(EVERYONE, 302)),
-    Endpoint("selfhelp:handout", "get", "/self-help/", handout_holders(200)),
+    Endpoint("selfhelp:handout", "get", "/self-help/", patients(200)),
     Endpoint(
         "selfhelp:handout_download",
         "get",
         "/self-help/handout.pdf",
-        handout_holders(200) | {"other_patient": 404},  # its handout is not rendered yet
+        patients(200) | {"other_patient": 404},  # its handout is not rendered yet
     ),
 )
 

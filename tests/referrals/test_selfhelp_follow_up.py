@@ -33,17 +33,10 @@ from tests.referrals.factories import (
     draft_referral,
     submitted_intake,
 )
+from tests.referrals.selfhelp import NO_RED_FLAGS
 from tests.referrals.test_outbox import _broker_unreachable, _wait_until
 
 REVIEWED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-NO_RED_FLAGS = {
-    "saddle_numbness": "no",
-    "bladder_or_bowel_change": "no",
-    "sciatica_both_legs": "no",
-    "leg_weakness_or_foot_drop": "no",
-    "progressive": "no",
-    "foot_cold_or_pale": "no",
-}
 
 
 def _review(client: Client, intake: Intake, **extra: object):
