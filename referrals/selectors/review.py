@@ -37,7 +37,7 @@ from referrals.summary import Section, history_summary
 QUEUE_PAGE_SIZE = 25
 CASE_AUDIT_LIMIT = 50
 SEARCH_WORDS = 3  # more words than this narrow nothing a clinician needs
-NARROW_SEARCH_PATIENTS = 5000  # up to this many matching patients, search by their ids (_search)
+NARROW_SEARCH_PATIENTS = 2000  # up to this many matching patients, search by their ids (_search)
 # The queue counts at most this many cases (400 pages): beyond it the page says "10,000+" and asks
 # for narrower filters. See CappedPaginator.
 QUEUE_COUNT_CAP = 10_000
