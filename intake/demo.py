@@ -194,7 +194,7 @@ def _demo_visit(demo: DemoPatient, patient: Patient, desk, *, visit_date: dt.dat
     if demo.state == "revoked":
         services.invitation_revoke(intake=intake, actor=desk, now=now)
     if demo.state in ("opened", "in_progress"):
-        services.invitation_open(invitation=link.invitation, now=now)
+        services.invitation_open(invitation=link.record, now=now)
     if demo.state == "in_progress":
         # The first two pages of the vignette's history: where and when it goes numb.
         symptoms = _vignette_history(demo.vignette).get("symptoms", {})

@@ -22,7 +22,7 @@ from audit.actions import AuditAction
 from audit.services import audit_case_record, audit_record, audit_search_record
 from intake import triage as engine
 from intake.answers import answers_from_history, answers_merge, history_from_answers
-from intake.models import Intake, Invitation, Patient, TriageRecord
+from intake.models import Intake, Invitation, Patient, TokenLink, TriageRecord
 from intake.questions import STEP_SLUGS, Step
 from intake.red_flags import red_flags_raise
 from intake.tokens import token_hash, token_is_well_formed, token_new
@@ -241,14 +241,17 @@ def intake_create(
 
 @dataclass(frozen=True)
 class NewLink:
-    """A link just made. The token exists only here: the database keeps its hash."""
+    """A link just made: a visit's invitation (this module), or a self-help patient link
+    (referrals.services.selfhelp, with its own route). The token exists only here: the database
+    keeps its hash."""
 
-    invitation: Invitation
+    record: TokenLink
     token: str
+    route: str = "intake:patient_link"
 
     @property
     def url(self) -> str:
-        return settings.SITE_URL.rstrip("/") + reverse("intake:patient_link", args=[self.token])
+        return settings.SITE_URL.rstrip("/") + reverse(self.route, args=[self.token])
 
 
 @transaction.atomic
@@ -279,7 +282,7 @@ def invitation_create(
     )
     if mark_sent:
         invitation_mark_sent(invitation=invitation, channel=channel, now=now)
-    return NewLink(invitation=invitation, token=token)
+    return NewLink(record=invitation, token=token)
 
 
 def invitation_mark_sent(*, invitation: Invitation, channel: str, now: dt.datetime) -> None:
@@ -336,7 +339,7 @@ def invitation_send_email(
     context = {
         "first_name": patient.first_name,
         "url": link.url,
-        "expires_at": link.invitation.expires_at,
+        "expires_at": link.record.expires_at,
         "kind": "pre_visit_reminder",
         "visit_date": intake.visit_date,
     }
@@ -346,9 +349,9 @@ def invitation_send_email(
         else:
             patient_email_send(to=patient.email, template="invitation", context=context)
     except (OSError, smtplib.SMTPException):
-        _link_record(link.invitation, AuditAction.LINK_EMAIL_FAILED, actor=created_by)
+        _link_record(link.record, AuditAction.LINK_EMAIL_FAILED, actor=created_by)
         raise
-    invitation_mark_sent(invitation=link.invitation, channel=Invitation.Channel.EMAIL, now=now)
+    invitation_mark_sent(invitation=link.record, channel=Invitation.Channel.EMAIL, now=now)
     return link
 
 
@@ -398,7 +401,7 @@ def invitation_reminder_send(*, intake_id: int, now: dt.datetime) -> bool:
     if Invitation.objects.filter(intake=intake, sent_at__gte=intake.reminder_queued_at).exists():
         return False  # a redelivered task: the reminder's link was made already
     link = invitation_send_email(intake=intake, created_by=None, now=now, reminder=True)
-    _link_record(link.invitation, AuditAction.PRE_VISIT_REMINDED)
+    _link_record(link.record, AuditAction.PRE_VISIT_REMINDED)
     return True
 
 
@@ -563,8 +566,8 @@ def invitation_start_on_tablet(
     link = invitation_create(
         intake=intake, channel=Invitation.Channel.TABLET, created_by=actor, now=now
     )
-    _link_record(link.invitation, AuditAction.TABLET_STARTED, actor=actor, ip_address=ip_address)
-    invitation_open(invitation=link.invitation, now=now)
+    _link_record(link.record, AuditAction.TABLET_STARTED, actor=actor, ip_address=ip_address)
+    invitation_open(invitation=link.record, now=now)
     return link
 
 

@@ -227,7 +227,7 @@ def _link_context(intake: Intake, link: NewLink) -> dict[str, object]:
         "intake": intake,
         "patient": intake.patient,
         "url": link.url,
-        "expires_at": link.invitation.expires_at,
+        "expires_at": link.record.expires_at,
         # A data: URI image: the CSP allows data: images, and no markup is built from strings.
         "qr_data_uri": qr.svg_data_uri(scale=5, border=2, dark="#000000"),
     }
@@ -247,7 +247,7 @@ def tablet_start(request: HttpRequest, pk: int) -> HttpResponse:
     except IntakeLocked:
         messages.error(request, "This form was submitted. Reopen it first.")
         return redirect("intake:patient", pk=intake.patient_id)
-    patient_session_bind(request, invitation=link.invitation, tablet=True, now=now)
+    patient_session_bind(request, invitation=link.record, tablet=True, now=now)
     return redirect("intake:form_start")
 
 

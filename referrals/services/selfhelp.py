@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.urls import reverse
 
 from audit.actions import AuditAction
 from audit.services import audit_case_record
 from intake import triage as engine
 from intake.models import Intake, TriageRecord
 from intake.services import (
+    NewLink,
     intake_triage_record,
     invitation_reminder_claim,
     invitation_reminders_due,
@@ -82,18 +82,6 @@ class SelfHelpError(Exception):
 # Links ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NewPatientLink:
-    """A link just made. The token exists only here: the database keeps its hash."""
-
-    link: PatientLink
-    token: str
-
-    @property
-    def url(self) -> str:
-        return settings.SITE_URL.rstrip("/") + reverse("selfhelp:link", args=[self.token])
-
-
 @transaction.atomic
 def _link_create(
     *,
@@ -102,7 +90,7 @@ def _link_create(
     now: dt.datetime,
     created_by: AbstractBaseUser | None = None,
     follow_up: FollowUp | None = None,
-) -> NewPatientLink:
+) -> NewLink:
     """A new link of `kind`, revoking the intake's earlier one of that kind."""
     PatientLink.objects.filter(intake=intake, kind=kind, revoked_at__isnull=True).update(
         revoked_at=now
@@ -116,28 +104,28 @@ def _link_create(
         created_by=created_by,
         expires_at=now + dt.timedelta(days=settings.SELF_HELP_LINK_VALID_DAYS),
     )
-    return NewPatientLink(link=link, token=token)
+    return NewLink(record=link, token=token, route="selfhelp:link")
 
 
 def _link_email(
-    *, new: NewPatientLink, kind: str, actor: AbstractBaseUser | None, now: dt.datetime
+    *, new: NewLink, kind: str, actor: AbstractBaseUser | None, now: dt.datetime
 ) -> None:
     """E-mail the link; on a mail failure the link stays unsent, the failure is audited and
     raised (a task retries, a clinician sees it)."""
-    intake = new.link.intake
+    intake = new.record.intake
     context = {
         "first_name": intake.patient.first_name,
         "url": new.url,
-        "expires_at": new.link.expires_at,
+        "expires_at": new.record.expires_at,
         "kind": kind,
     }
     try:
         patient_email_send(to=intake.patient.email, template="patient_link", context=context)
     except (OSError, smtplib.SMTPException):
-        audit_case_record(actor=actor, action=AuditAction.PATIENT_LINK_EMAIL_FAILED, obj=new.link)
+        audit_case_record(actor=actor, action=AuditAction.PATIENT_LINK_EMAIL_FAILED, obj=new.record)
         raise
-    PatientLink.objects.filter(pk=new.link.pk).update(sent_at=now)
-    new.link.sent_at = now
+    PatientLink.objects.filter(pk=new.record.pk).update(sent_at=now)
+    new.record.sent_at = now
 
 
 def patient_link_redeem(*, token: str, now: dt.datetime) -> PatientLink | None:
@@ -181,9 +169,9 @@ def handout_send(
     new = _link_create(intake=intake, kind=PatientLink.Kind.HANDOUT, now=now, created_by=user)
     _link_email(new=new, kind="handout", actor=user, now=now)
     audit_case_record(
-        actor=user, action=AuditAction.HANDOUT_LINK_SENT, obj=new.link, ip_address=ip_address
+        actor=user, action=AuditAction.HANDOUT_LINK_SENT, obj=new.record, ip_address=ip_address
     )
-    return new.link
+    return new.record
 
 
 def handout_for_link(link: PatientLink) -> Letter | None:

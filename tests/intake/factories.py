@@ -101,4 +101,4 @@ def confirm_birth_date(client, intake: Intake) -> None:
 def open_link(client, link) -> None:
     """Open the link in `client` as its patient would: the token, then the date of birth."""
     assert client.get(f"/p/{link.token}/").status_code == 302
-    confirm_birth_date(client, link.invitation.intake)
+    confirm_birth_date(client, link.record.intake)

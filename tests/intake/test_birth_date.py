@@ -49,7 +49,7 @@ def test_a_wrong_date_of_birth_is_refused_and_shows_no_answer(link, visit) -> No
 
 def test_the_right_date_of_birth_opens_the_form(link) -> None:
     client = _opened(link)
-    born = link.invitation.intake.patient.date_of_birth
+    born = link.record.intake.patient.date_of_birth
     assert (
         client.post("/form/confirm/", {"date_of_birth": born.isoformat()})["Location"] == "/form/"
     )
@@ -64,7 +64,7 @@ def test_too_many_wrong_dates_revoke_the_link_with_the_plain_failure_page(link) 
     assert last.status_code == 403
     assert "This link does not work" in last.content.decode()
     # The link is dead for everyone now, the right date of birth included.
-    assert Invitation.objects.get(pk=link.invitation.pk).revoked_at is not None
+    assert Invitation.objects.get(pk=link.record.pk).revoked_at is not None
     again = Client().get(f"/p/{link.token}/")
     assert "This link does not work" in again.content.decode()
 
@@ -72,7 +72,7 @@ def test_too_many_wrong_dates_revoke_the_link_with_the_plain_failure_page(link) 
 def test_wrong_dates_from_several_browsers_count_on_the_same_link(link) -> None:
     for attempt in range(BIRTH_DATE_ATTEMPTS):
         _opened(link, address=f"198.51.100.{attempt}").post("/form/confirm/", WRONG)
-    assert Invitation.objects.get(pk=link.invitation.pk).revoked_at is not None
+    assert Invitation.objects.get(pk=link.record.pk).revoked_at is not None
     refusals = AuditEvent.objects.filter(action=AuditAction.BIRTH_DATE_REFUSED)
     assert refusals.count() == BIRTH_DATE_ATTEMPTS
 
@@ -85,7 +85,7 @@ def test_every_opening_of_a_link_is_recorded_with_its_address(link, visit) -> No
 
 
 def test_an_opening_of_a_revoked_link_is_recorded_too(link, visit) -> None:
-    Invitation.objects.filter(pk=link.invitation.pk).update(revoked_at=timezone.now())
+    Invitation.objects.filter(pk=link.record.pk).update(revoked_at=timezone.now())
     Client(REMOTE_ADDR="203.0.113.9").get(f"/p/{link.token}/")
     opening = AuditEvent.objects.get(action=AuditAction.LINK_OPENED, intake=visit)
     assert (opening.ip_address, opening.detail) == ("203.0.113.9", "revoked link")
@@ -100,7 +100,7 @@ def test_reopening_a_history_revokes_its_old_link(visit, link) -> None:
 
     intake_reopen(intake=visit, reason="Patient rang: wrong foot", actor=None)
 
-    assert Invitation.objects.get(pk=link.invitation.pk).revoked_at is not None
+    assert Invitation.objects.get(pk=link.record.pk).revoked_at is not None
     assert browser.get("/form/review/").status_code == 403  # the old session shows nothing
     forwarded = Client().get(f"/p/{link.token}/")
     assert "This link does not work" in forwarded.content.decode()

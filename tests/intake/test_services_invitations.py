@@ -35,9 +35,9 @@ def test_it_stores_only_the_hash_of_the_token(visit) -> None:
 
 
 def test_it_expires_after_the_configured_days(visit, settings) -> None:
-    assert new_link(visit, now=NOW).invitation.expires_at == NOW + dt.timedelta(days=7)
+    assert new_link(visit, now=NOW).record.expires_at == NOW + dt.timedelta(days=7)
     settings.INVITATION_VALID_DAYS = 3
-    assert new_link(visit, now=NOW).invitation.expires_at == NOW + dt.timedelta(days=3)
+    assert new_link(visit, now=NOW).record.expires_at == NOW + dt.timedelta(days=3)
 
 
 def test_handing_over_a_link_marks_the_visit_sent(visit) -> None:
@@ -65,9 +65,9 @@ def test_opening_a_link_records_it_once_and_moves_the_visit_to_opened(visit) -> 
     link = new_link(visit, now=NOW)
     invitation_redeem(token=link.token, now=NOW + dt.timedelta(hours=1))
     invitation_redeem(token=link.token, now=NOW + dt.timedelta(hours=2))
-    link.invitation.refresh_from_db()
+    link.record.refresh_from_db()
     visit.refresh_from_db()
-    assert link.invitation.opened_at == NOW + dt.timedelta(hours=1)
+    assert link.record.opened_at == NOW + dt.timedelta(hours=1)
     assert visit.status == Intake.Status.OPENED
 
 
@@ -138,7 +138,7 @@ def test_starting_the_tablet_opens_a_new_link_and_audits_it(visit, front_desk) -
         intake=visit, actor=front_desk, now=NOW, ip_address="10.0.0.7"
     )
 
-    invitation = Invitation.objects.get(pk=link.invitation.pk)
+    invitation = Invitation.objects.get(pk=link.record.pk)
     assert (invitation.sent_via, invitation.opened_at) == (Invitation.Channel.TABLET, NOW)
     event = AuditEvent.objects.get(action=AuditAction.TABLET_STARTED)
     assert (event.actor, event.intake_id, event.object_id, event.ip_address) == (

@@ -32,7 +32,7 @@ def test_the_link_trades_its_token_for_a_session_and_drops_it_from_the_url(link)
     assert response.status_code == 302
     assert response["Location"] == "/form/confirm/"
     assert link.token not in str(dict(client.session))
-    confirm_birth_date(client, link.invitation.intake)
+    confirm_birth_date(client, link.record.intake)
     assert client.get("/form/").status_code == 200
 
 
@@ -56,7 +56,7 @@ def test_expired_revoked_unknown_and_malformed_links_get_the_same_page(visit, se
     settings.CLINIC_PHONE = "020 7946 0999"
     expired = new_link(IntakeFactory(), now=timezone.now() - dt.timedelta(days=8))
     revoked = new_link(IntakeFactory())
-    new_link(revoked.invitation.intake)  # a newer link revokes it
+    new_link(revoked.record.intake)  # a newer link revokes it
     unknown = "A" * 43
     malformed = "not-a-token"
     responses = [
@@ -113,8 +113,8 @@ def test_a_link_refused_to_staff_is_recorded_and_still_works_for_the_patient(
     front_desk_client.get(f"/p/{link.token}/", REMOTE_ADDR="10.1.2.3")
     refused = AuditEvent.objects.get(action=AuditAction.LINK_REFUSED_TO_STAFF)
     assert (refused.actor, refused.ip_address) == (front_desk, "10.1.2.3")
-    link.invitation.refresh_from_db()
-    assert link.invitation.opened_at is None
+    link.record.refresh_from_db()
+    assert link.record.opened_at is None
     open_link(Client(), link)
 
 

@@ -8,10 +8,11 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
+from intake.services import NewLink
 from referrals.models import FollowUp, Letter, PatientLink
 from referrals.services import letters
 from referrals.services.follow_ups import follow_up_schedule
-from referrals.services.selfhelp import NewPatientLink, _link_create
+from referrals.services.selfhelp import _link_create
 from tests.referrals.factories import CaseReviewFactory
 
 # The follow-up form's red-flag questions, each answered "no": a follow-up that raises no alarm.
@@ -40,11 +41,11 @@ def reviewed_self_help_case():
     return review.intake
 
 
-def handout_link(intake) -> NewPatientLink:
+def handout_link(intake) -> NewLink:
     return _link_create(intake=intake, kind=PatientLink.Kind.HANDOUT, now=timezone.now())
 
 
-def follow_up_link(intake) -> NewPatientLink:
+def follow_up_link(intake) -> NewLink:
     now = timezone.now()
     follow_up = follow_up_schedule(
         intake=intake, weeks=1, actor=None, now=now - dt.timedelta(weeks=1)
@@ -55,7 +56,7 @@ def follow_up_link(intake) -> NewPatientLink:
     )
 
 
-def browser_with(link: NewPatientLink) -> Client:
+def browser_with(link: NewLink) -> Client:
     client = Client()
     response = client.get(f"/s/{link.token}/")
     assert response.status_code == 302

@@ -61,7 +61,7 @@ def test_a_process_started_with_the_derived_site_url_makes_links_at_the_served_p
     script = (
         "import django; django.setup()\n"
         "from intake.services import NewLink\n"
-        "print(NewLink(invitation=None, token='abc').url)"
+        "print(NewLink(record=None, token='abc').url)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
