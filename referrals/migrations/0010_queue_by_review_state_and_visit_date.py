@@ -13,6 +13,9 @@
   longer makes: dropped.
 
 PostgreSQL only (INCLUDE, partial indexes), like 0004; SQLite runs the same queries without them.
+The indexes are built CONCURRENTLY (so the migration is not atomic): at a million intakes a plain
+CREATE INDEX would hold the intake table's writes for the minutes it takes, and patients would
+see their answers refused while a clinic upgrades.
 """
 
 from django.db import migrations
@@ -42,19 +45,21 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {DROPPED[0]}")
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} {definition}")
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {DROPPED[0]}")
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {DROPPED[0]} {DROPPED[1]}")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {DROPPED[0]} {DROPPED[1]}")
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY runs outside a transaction
+
     dependencies = [
         ("intake", "0008_intake_review_state"),
         ("referrals", "0009_review_state_by_intake_index"),
