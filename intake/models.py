@@ -76,7 +76,9 @@ class Intake(models.Model):
     # Copied from review.state by referrals.services.review ("" while there is no review), so a
     # queue filtered by state ("sent", "letter ready") reads one index in queue order instead of
     # joining every review in that state.
-    review_state = models.CharField(max_length=16, blank=True, default="")
+    # db_default too: code from before this column (still serving while an upgrade migrates)
+    # inserts intakes without it.
+    review_state = models.CharField(max_length=16, blank=True, default="", db_default="")
     # When the one pre-visit reminder was claimed for sending (a conditional UPDATE from null),
     # so however often the scan runs the patient is reminded once.
     reminder_queued_at = models.DateTimeField(null=True, blank=True)

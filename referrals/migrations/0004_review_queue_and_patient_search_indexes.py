@@ -22,7 +22,7 @@ clean.
 """
 
 from django.db import migrations
-from django.db.models import OuterRef, Subquery
+from referrals.migrations._queue import postgres_indexes, review_copied_to_intake
 
 INDEXES = {
     "review_queue_submitted": (
@@ -44,27 +44,6 @@ INDEXES = {
 }
 
 
-def backfill_reviewed_at(apps, schema_editor):
-    Intake = apps.get_model("intake", "Intake")
-    CaseReview = apps.get_model("referrals", "CaseReview")
-    reviewed_at = CaseReview.objects.filter(intake=OuterRef("pk")).values("reviewed_at")[:1]
-    Intake.objects.filter(review__isnull=False).update(reviewed_at=Subquery(reviewed_at))
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("intake", "0004_intake_reviewed_at"),
@@ -72,6 +51,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(backfill_reviewed_at, migrations.RunPython.noop),
-        migrations.RunPython(create_indexes, drop_indexes),
+        review_copied_to_intake("reviewed_at", onto="reviewed_at"),
+        postgres_indexes(INDEXES),
     ]

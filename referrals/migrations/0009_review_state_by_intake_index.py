@@ -10,22 +10,14 @@ PostgreSQL only (INCLUDE), like 0004; SQLite runs the same queries without it.
 
 from django.db import migrations
 
-NAME = "review_state_by_intake"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {NAME} ON referrals_casereview (intake_id) INCLUDE (state)"
-        )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {NAME}")
+from referrals.migrations._queue import postgres_indexes
 
 
 class Migration(migrations.Migration):
     dependencies = [("referrals", "0008_follow_ups_and_patient_links")]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [
+        postgres_indexes(
+            {"review_state_by_intake": "ON referrals_casereview (intake_id) INCLUDE (state)"}
+        )
+    ]

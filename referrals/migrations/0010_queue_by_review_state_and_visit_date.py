@@ -19,7 +19,7 @@ see their answers refused while a clinic upgrades.
 """
 
 from django.db import migrations
-from django.db.models import OuterRef, Subquery
+from referrals.migrations._queue import postgres_indexes, review_copied_to_intake
 
 INDEXES = {
     "review_queue_by_state": (
@@ -31,30 +31,7 @@ INDEXES = {
         "WHERE status = 'submitted'"
     ),
 }
-DROPPED = ("review_state_by_intake", "ON referrals_casereview (intake_id) INCLUDE (state)")
-
-
-def backfill_review_state(apps, schema_editor):
-    Intake = apps.get_model("intake", "Intake")
-    CaseReview = apps.get_model("referrals", "CaseReview")
-    state = CaseReview.objects.filter(intake=OuterRef("pk")).values("state")[:1]
-    Intake.objects.filter(review__isnull=False).update(review_state=Subquery(state))
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} {definition}")
-    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {DROPPED[0]}")
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-    schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {DROPPED[0]} {DROPPED[1]}")
+DROPPED = {"review_state_by_intake": "ON referrals_casereview (intake_id) INCLUDE (state)"}
 
 
 class Migration(migrations.Migration):
@@ -66,6 +43,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(backfill_review_state, migrations.RunPython.noop),
-        migrations.RunPython(create_indexes, drop_indexes),
+        review_copied_to_intake("state", onto="review_state"),
+        postgres_indexes(INDEXES, drop=DROPPED, concurrently=True),
     ]
