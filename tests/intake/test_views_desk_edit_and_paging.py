@@ -156,6 +156,28 @@ def test_the_visits_list_is_paged(front_desk_client) -> None:
     assert "page 1 of 2" in first
 
 
+def test_the_database_counts_and_pages_the_visits_the_desk_shows(db) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intake.selectors import desk_visits
+
+    made = _upcoming_visits(DESK_PAGE_SIZE + 3)
+    now = timezone.now()
+    visits = desk_visits(today=timezone.localdate(now), now=now)
+
+    with CaptureQueriesContext(connection) as captured:
+        total, page = len(visits), visits[DESK_PAGE_SIZE : DESK_PAGE_SIZE * 2]
+
+    # A COUNT and one page (with its links): not every upcoming visit built in Python.
+    in_order = sorted(made, key=lambda i: (i.patient.last_name, i.patient.first_name, i.pk))
+    assert total == len(made)
+    assert [visit.intake.pk for visit in page] == [i.pk for i in in_order[DESK_PAGE_SIZE:]]
+    assert "COUNT(" in captured[0]["sql"]
+    assert f"LIMIT {DESK_PAGE_SIZE} OFFSET {DESK_PAGE_SIZE}" in captured[1]["sql"]
+    assert len(captured) == 3  # the count, the page, the page's links
+
+
 def test_the_visits_list_is_filtered_by_the_forms_state(front_desk_client) -> None:
     _upcoming_visits(2)
     (submitted,) = _upcoming_visits(1, status=Intake.Status.SUBMITTED)
