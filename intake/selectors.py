@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -158,6 +159,10 @@ def _parse_date(text: str) -> dt.date | None:
     return None
 
 
+# Up to this many matching patients, the desk's patient search sorts what it found (patient_search).
+PATIENT_SORT_ROWS = 20_000
+
+
 def desk_visits(
     *, today: dt.date, now: dt.datetime, query: str = "", state: str = "", limit: int = 5000
 ) -> Sequence[DeskVisit]:
@@ -210,9 +215,34 @@ class DeskVisits(Sequence[DeskVisit]):
 
 
 def patient_search(*, query: str, limit: int = 50) -> list[Patient]:
+    """The first `limit` patients matching `query`, by last name.
+
+    On PostgreSQL, when at most PATIENT_SORT_ROWS match, they are found first (the trigram
+    indexes of intake 0009) and then sorted: left to itself the planner walks the last-name index
+    from "A" and checks each patient, 283,000 of them before the first "...mars..." at 1,000,000
+    intakes (0.5 s; found then sorted, 30 ms). The inner query is fenced with OFFSET 0 so that it
+    is not folded back into that walk. Past PATIENT_SORT_ROWS, or for a word of one or two
+    letters (which no trigram serves), the walk finds its patients at once.
+    """
     if not query.strip():
         return []
-    return list(Patient.objects.filter(_patient_filter(query)).order_by("last_name")[:limit])
+    matching = Patient.objects.filter(_patient_filter(query)).order_by()
+    # Trigrams serve words of three characters or more; a shorter word is found by the walk.
+    indexed = all(len(word) >= 3 for word in query.split())
+    if (
+        connection.vendor == "postgresql"
+        and indexed
+        and matching[: PATIENT_SORT_ROWS + 1].count() <= PATIENT_SORT_ROWS
+    ):
+        sql, params = matching.query.sql_with_params()
+        return list(
+            Patient.objects.raw(
+                f"SELECT * FROM ({sql} OFFSET 0) AS found "  # noqa: S608 - Django's own SQL
+                "ORDER BY last_name LIMIT %s",
+                (*params, limit),
+            )
+        )
+    return list(matching.order_by("last_name")[:limit])
 
 
 def patient_visits(*, patient: Patient, now: dt.datetime) -> list[DeskVisit]:

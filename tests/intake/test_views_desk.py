@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from intake.models import Intake, Invitation, Patient
 from intake.questions import STEPS
+from intake.selectors import patient_search
 from intake.services import intake_save_step, intake_submit
 from tests.factories import IntakeFactory, PatientFactory
 from tests.intake.factories import new_link
@@ -166,6 +168,19 @@ def test_the_desk_searches_by_name_clinic_number_and_birth_date(front_desk_clien
         body = front_desk_client.get("/desk/", {"q": query}).content.decode()
         assert f"/desk/patients/{ada.pk}/" in body, query
         assert "Other" not in body, query
+
+
+@pytest.mark.parametrize("sort_rows", [0, 20_000], ids=["walked", "found-then-sorted"])
+def test_the_desk_lists_matching_patients_by_last_name(db, monkeypatch, sort_rows: int) -> None:
+    # On PostgreSQL up to PATIENT_SORT_ROWS matches are found by the trigram indexes and then
+    # sorted; past it (0 here) the last-name order is walked. Both give the same list.
+    monkeypatch.setattr("intake.selectors.PATIENT_SORT_ROWS", sort_rows)
+    for last_name in ("Marshall", "Amarsson", "Zamarski", "Bo"):
+        PatientFactory(first_name="Kit", last_name=last_name)
+
+    found = patient_search(query="mars", limit=2)
+
+    assert [patient.last_name for patient in found] == ["Amarsson", "Marshall"]
 
 
 # Handing over the link ---------------------------------------------------------------------------
