@@ -1,6 +1,7 @@
 """The project's own URLs walked by every staff persona, and the check that the matrix tables
 (tests/matrix.py lists them) together cover every URL pattern of the project: a new URL without
-a row fails here."""
+a row fails here. It imports much the same names from tests/matrix.py as
+tests/accounts/test_access_matrix.py does: one matrix module serves every table."""
 
 from __future__ import annotations
 
